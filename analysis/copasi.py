@@ -1,0 +1,180 @@
+"""The COPASI engine (through basico) as an independent check of libroadrunner.
+
+Every basico call gets ``model=`` explicitly; nothing here reads or sets
+basico's "current model" (``load`` imports with COPASI directly instead of
+``basico.load_model``, which would make the model current).
+
+COPASI names objects by their SBML ``name`` (``kf`` named "forward rate" is
+``Values[forward rate]`` in COPASI), so everything here is addressed by SBML
+id, mapped through the ``sbml_id`` column of basico's ``get_species`` /
+``get_parameters`` / ``get_compartments`` tables.
+"""
+
+import math
+from pathlib import Path
+
+import basico
+import COPASI
+import pandas as pd
+
+from analysis.errors import UserError, unknown
+from analysis.loader import check_sbml
+
+RTOL = 1e-10
+ATOL = 1e-12
+MAX_STEPS = 1_000_000
+
+
+def _messages():
+    """Pop COPASI's message stack into one line (without the '>ERROR date<' headers)."""
+    text = COPASI.CCopasiMessage.getAllMessageText()
+    lines = [ln.strip() for ln in text.splitlines()
+             if ln.strip() and not (ln.strip().startswith(">") and ln.strip().endswith("<"))]
+    return " ".join(lines) or "no message from COPASI"
+
+
+def load(path):
+    """Import the SBML file ``path`` into a new COPASI data model and return it."""
+    if not Path(path).is_file():
+        raise UserError(f"SBML file not found: {path}")
+    COPASI.CCopasiMessage.clearDeque()
+    dm = basico.create_datamodel()
+    try:
+        ok = dm.importSBML(str(Path(path).resolve()))
+    except COPASI.CCopasiException:
+        ok = False
+    if not ok:
+        message = _messages()
+        basico.remove_datamodel(dm)
+        raise UserError(f"COPASI cannot load {path}: {message}")
+    COPASI.CCopasiMessage.clearDeque()  # import warnings are not failures
+    return dm
+
+
+def unload(dm):
+    """Free a data model returned by ``load``."""
+    basico.remove_datamodel(dm)
+
+
+def _table(getter, dm):
+    df = getter(model=dm)
+    return df if df is not None else pd.DataFrame(columns=["sbml_id", "display_name"])
+
+
+def _entities(dm):
+    """SBML id -> (kind, COPASI name, display name, compartment) for species, parameters, compartments."""
+    out = {}
+    for name, row in _table(basico.get_species, dm).iterrows():
+        if row["sbml_id"]:
+            out[row["sbml_id"]] = ("species", name, row["display_name"], row["compartment"])
+    for kind, getter in (("parameter", basico.get_parameters), ("compartment", basico.get_compartments)):
+        for name, row in _table(getter, dm).iterrows():
+            if row["sbml_id"]:
+                out[row["sbml_id"]] = (kind, name, row["display_name"], None)
+    return out
+
+
+def _set(dm, entities, parameters, species_initial, undo=None):
+    """Set initial values by SBML id, recording old values in ``undo`` (for ``_restore``).
+
+    An initial expression (SBML initial assignment) on the target is removed,
+    as roadrunner 2.10 does when ``init(x)`` is set."""
+    undo = [] if undo is None else undo
+    for values, wanted in ((parameters or {}, "parameter"), (species_initial or {}, "species")):
+        for sid, value in values.items():
+            if entities.get(sid, (None,))[0] != wanted:
+                raise unknown(wanted, str(sid), [i for i, e in entities.items() if e[0] == wanted])
+            _, name, _, compartment = entities[sid]
+            if wanted == "parameter":
+                setter, key, field = basico.set_parameters, name, "initial_value"
+                row = basico.get_parameters(name, exact=True, model=dm).loc[name]
+                if row["type"] != "fixed":
+                    raise UserError(f"parameter '{sid}' is of type {row['type']} in COPASI and "
+                                    f"cannot be set; settable: fixed parameters")
+            else:
+                setter, key, field = basico.set_species, f"{name}{{{compartment}}}", "initial_concentration"
+                rows = basico.get_species(model=dm)
+                row = rows[(rows.index == name) & (rows["compartment"] == compartment)].iloc[0]
+            old = {field: row[field]}
+            new = {field: float(value)}
+            if row["initial_expression"]:
+                old["initial_expression"] = row["initial_expression"]
+                new["initial_expression"] = ""
+            undo.append((setter, key, old))
+            setter(key, exact=True, model=dm, **new)
+    return undo
+
+
+def _restore(dm, undo):
+    for setter, key, old in reversed(undo):
+        setter(key, exact=True, model=dm, **old)
+
+
+def _check_times(times):
+    try:
+        times = [float(t) for t in times]
+    except (TypeError, ValueError):
+        raise UserError("times must be numbers")
+    if not times or any(not math.isfinite(t) or t < 0 for t in times) \
+            or any(b <= a for a, b in zip(times, times[1:])):
+        raise UserError("times must be a non-empty, strictly increasing list of finite numbers >= 0")
+    return times
+
+
+def timecourse(path_or_model, times, parameters=None, species_initial=None, selections=None):
+    """Deterministic COPASI (LSODA) time course, output at exactly ``times``.
+
+    ``parameters`` (global parameter initial values) and ``species_initial``
+    (initial concentrations) are given by SBML id; a data model passed in is
+    restored afterwards. Returns a DataFrame indexed by time (named "time")
+    whose columns are SBML ids: ``selections``, or by default every species
+    (concentration) and every global parameter.
+    """
+    times = _check_times(times)
+    owned = not isinstance(path_or_model, COPASI.CDataModel)
+    dm = load(path_or_model) if owned else path_or_model
+    undo = []
+    try:
+        entities = _entities(dm)
+        if selections is None:
+            selections = [i for i, e in entities.items() if e[0] in ("species", "parameter")]
+        for sid in selections:
+            if sid not in entities:
+                raise unknown("id", str(sid), list(entities))
+        _set(dm, entities, parameters, species_initial, undo)
+        names = ["Time"] + [f"[{entities[s][2]}]" if entities[s][0] == "species" else entities[s][2]
+                            for s in selections]
+        COPASI.CCopasiMessage.clearDeque()
+        df = basico.run_time_course_with_output(
+            names, model=dm, method="deterministic", duration=times[-1], values=times,
+            r_tol=RTOL, a_tol=ATOL, max_steps=MAX_STEPS, use_initial_values=True, update_model=False)
+        if len(df) != len(times) or len(df.columns) != len(names):
+            raise UserError(f"COPASI time course failed ({len(df)} of {len(times)} time points): {_messages()}")
+        df.columns = ["time"] + list(selections)
+        return df.set_index("time")
+    finally:
+        if owned:
+            unload(dm)
+        else:
+            _restore(dm, undo)
+
+
+def edit_and_save(path_in, path_out, parameters, species_initial, level=3, version=2):
+    """Load ``path_in`` in COPASI, set parameter values and species initial
+    concentrations by SBML id, and export SBML Level ``level`` Version ``version``
+    to ``path_out`` (what ``basico.save_model(type='sbml')`` does). Returns ``path_out``."""
+    dm = load(path_in)
+    try:
+        _set(dm, _entities(dm), parameters, species_initial)
+        COPASI.CCopasiMessage.clearDeque()
+        try:
+            ok = dm.exportSBML(str(path_out), True, sbmlLevel=int(level), sbmlVersion=int(version),
+                               exportIncomplete=True, exportCOPASIMIRIAM=True)
+        except COPASI.CCopasiException:
+            ok = False
+        if not ok:
+            raise UserError(f"COPASI cannot export SBML L{level}V{version} to {path_out}: {_messages()}")
+    finally:
+        unload(dm)
+    check_sbml(path_out)
+    return str(path_out)

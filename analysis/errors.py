@@ -1,0 +1,29 @@
+"""One exception type for bad user input: its message is the one line the user sees."""
+
+
+class UserError(Exception):
+    """Bad input from the user (file, id, option, range).
+
+    The message is a single line naming what is wrong and what would be right.
+    The CLI prints it as ``error: <message>`` and exits with status 2, never a
+    traceback.
+    """
+
+
+def closest(name, candidates, n=3):
+    """Up to ``n`` candidates that look like ``name`` (for 'did you mean')."""
+    import difflib
+
+    candidates = list(candidates)
+    hits = difflib.get_close_matches(name, candidates, n=n, cutoff=0.5)
+    if not hits:
+        low = name.lower()
+        hits = [c for c in candidates if low in c.lower() or c.lower() in low][:n]
+    return hits
+
+
+def unknown(kind, name, candidates):
+    """A UserError for an unknown id, naming the closest known ones."""
+    hits = closest(name, candidates)
+    hint = f"; closest: {', '.join(hits)}" if hits else ""
+    return UserError(f"unknown {kind} '{name}'{hint}")

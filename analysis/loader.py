@@ -1,0 +1,233 @@
+"""Read, check and load an SBML model for simulation with libroadrunner.
+
+``check_sbml`` is the fast gate every command goes through (document read
+errors only); ``consistency_report`` is the slow full check, units included;
+``Model`` wraps one ``roadrunner.RoadRunner`` built from the file.
+"""
+
+import hashlib
+from pathlib import Path
+
+import libsbml
+import pandas as pd
+import roadrunner
+
+from analysis.errors import UserError, unknown
+
+# Model inputs a user may set by name (the stimuli of the insulin model), in this order.
+KNOWN_INPUTS = ("insulin", "glucose", "TNFa", "FFA", "AMPK_activity")
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+def _describe_error(err):
+    line = f"line {err.getLine()}: " if err.getLine() else ""
+    return f"{line}{_one_line(err.getMessage())}"
+
+
+def _require_file(path):
+    p = Path(path)
+    if not p.is_file():
+        raise UserError(f"SBML file not found: {path}")
+    return p
+
+
+def _check_document(doc, path):
+    """Raise UserError if ``doc`` has read errors (severity error or fatal) or no model."""
+    errors = [doc.getError(i) for i in range(doc.getNumErrors())
+              if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
+    if errors:
+        n = len(errors)
+        raise UserError(f"not valid SBML: {path}: {n} error{'s' if n > 1 else ''}; "
+                        f"first: {_describe_error(errors[0])}")
+    if doc.getModel() is None:
+        raise UserError(f"not valid SBML: {path}: the document has no <model> element")
+    return doc
+
+
+def check_sbml(path):
+    """Read ``path`` with libSBML; return the document or raise a one-line UserError.
+
+    Only the errors found while reading (XML and SBML syntax, severity error or
+    fatal) count; the slower consistency and unit checks are left to
+    :func:`consistency_report`.
+    """
+    p = _require_file(path)
+    return _check_document(libsbml.readSBMLFromFile(str(p)), path)
+
+
+def consistency_report(path, units=True):
+    """Full libSBML ``checkConsistency()`` of ``path``.
+
+    Returns ``{"errors", "warnings", "unit_warnings", "messages"}``: errors counts
+    severities error and fatal, warnings counts warnings, unit_warnings counts
+    every problem whose category is LIBSBML_CAT_UNITS_CONSISTENCY, messages
+    holds one line per problem (read errors included).
+    """
+    p = _require_file(path)
+    doc = libsbml.readSBMLFromFile(str(p))
+    doc.setConsistencyChecks(libsbml.LIBSBML_CAT_UNITS_CONSISTENCY, bool(units))
+    doc.checkConsistency()
+    report = {"errors": 0, "warnings": 0, "unit_warnings": 0, "messages": []}
+    for i in range(doc.getNumErrors()):
+        err = doc.getError(i)
+        severity = err.getSeverity()
+        if severity >= libsbml.LIBSBML_SEV_ERROR:
+            report["errors"] += 1
+        elif severity == libsbml.LIBSBML_SEV_WARNING:
+            report["warnings"] += 1
+        if err.getCategory() == libsbml.LIBSBML_CAT_UNITS_CONSISTENCY:
+            report["unit_warnings"] += 1
+        report["messages"].append(
+            f"{err.getSeverityAsString()} {err.getErrorId()} ({err.getCategoryAsString()}): "
+            f"{_describe_error(err)}")
+    return report
+
+
+class Model:
+    """One SBML file loaded into libroadrunner.
+
+    Reset semantics (libroadrunner 2.10, checked on tests/data/analytic_hill.xml):
+
+    * ``rr[x] = v`` on a global parameter changes only its current value;
+      ``init(x)`` keeps the SBML value.
+    * ``rr['init(x)'] = v`` (parameter, compartment or ``init([S])``) sets the
+      reset value *and* applies it at once: it performs an implicit reset (time
+      back to 0, species back to their initial values, initial assignments
+      re-evaluated). Setting ``init([S])`` on a species that has an initial
+      assignment replaces that assignment.
+    * ``rr.reset()`` (TIME | FLOATING | RATE) puts time, floating species and
+      rate-rule variables back to their ``init()`` values and re-evaluates
+      initial assignments from the *current* parameter values; global
+      parameters, compartments and boundary species are left as they are (so
+      values an event changed during a run survive it).
+    * ``rr.resetAll()`` does the same and also puts global parameters,
+      compartments and boundary species back to their ``init()`` values; a
+      parameter changed only through ``rr[x] = v`` is lost, one changed through
+      ``init(x)`` is kept.
+    * ``rr.resetToOrigin()`` (= ``reset(SelectionRecord.ALL)``) is documented
+      to return to the SBML as loaded, but in 2.10 it keeps ``init()`` edits
+      (``init(insulin)``, ``init([A])``, ``init(cell)`` all survive it); only
+      plain ``rr[x] = v`` changes are undone. To get the file's values back,
+      build a new ``Model``.
+
+    Hence ``set_values`` always writes ``init(...)`` and ``reset`` calls
+    ``resetAll()``: values set by the user persist, everything else (including
+    event-modified parameters) returns to its initial value, and initial
+    assignments are recomputed from the user's parameters.
+    """
+
+    def __init__(self, path):
+        p = _require_file(path)
+        data = p.read_bytes()
+        self.path = str(path)
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserError(f"not valid SBML: {path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+        self.doc = _check_document(libsbml.readSBMLFromString(text), path)
+        self.sbml = self.doc.getModel()
+        try:
+            self.rr = roadrunner.RoadRunner(text)
+        except Exception as exc:  # roadrunner raises RuntimeError with multi-line text
+            raise UserError(f"libroadrunner cannot load {path}: {_one_line(exc)}")
+        rules = [self.sbml.getRule(i) for i in range(self.sbml.getNumRules())]
+        self._assigned = {r.getVariable() for r in rules if r.isAssignment()}
+        self._rated = {r.getVariable() for r in rules if r.isRate()}
+
+    # ----- ids -------------------------------------------------------------
+    def species(self):
+        return list(self.rr.model.getFloatingSpeciesIds())
+
+    def boundary_species(self):
+        return list(self.rr.model.getBoundarySpeciesIds())
+
+    def parameters(self):
+        return list(self.rr.model.getGlobalParameterIds())
+
+    def constant_parameters(self):
+        """Global parameters one can set: not the variable of an assignment or rate rule."""
+        return [p for p in self.parameters() if p not in self._assigned and p not in self._rated]
+
+    def observables(self):
+        """Global parameters defined by an assignment rule (observables, expressions)."""
+        return [p for p in self.parameters() if p in self._assigned]
+
+    def compartments(self):
+        return list(self.rr.model.getCompartmentIds())
+
+    def inputs(self):
+        settable = set(self.constant_parameters())
+        return [name for name in KNOWN_INPUTS if name in settable]
+
+    def ids(self):
+        return self.species() + self.boundary_species() + self.parameters() + self.compartments()
+
+    def resolve(self, id):
+        """Return ``id`` if it names a species, parameter or compartment, else raise UserError."""
+        if id in self.ids():
+            return id
+        raise unknown("id", str(id), self.ids())
+
+    # ----- values ----------------------------------------------------------
+    def set_values(self, mapping):
+        """Set initial values by id: parameters and compartments via ``init(x)``,
+        species initial concentrations via ``init([S])`` (kept by ``reset()``)."""
+        species = set(self.species()) | set(self.boundary_species())
+        for id, value in mapping.items():
+            self.resolve(id)
+            if id in self._assigned:
+                raise UserError(f"'{id}' is defined by an assignment rule and cannot be set; "
+                                f"settable: species, compartments and constant parameters")
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise UserError(f"value for '{id}' must be a number, got {value!r}")
+            selector = f"init([{id}])" if id in species else f"init({id})"
+            try:
+                self.rr[selector] = value
+            except Exception as exc:
+                raise UserError(f"cannot set '{id}' to {value}: {_one_line(exc)}")
+
+    def reset(self):
+        """Back to initial state (time 0) keeping values given to ``set_values``;
+        initial assignments are recomputed from them (see class docstring)."""
+        self.rr.resetAll()
+
+    # ----- table -----------------------------------------------------------
+    def _unit_id(self, element):
+        """Declared unit id of ``element``, else the id of an equivalent model unit definition."""
+        # Species: always the derived units (concentration, not substance).
+        if not isinstance(element, libsbml.Species) and element.getUnits():
+            return element.getUnits()
+        derived = element.getDerivedUnitDefinition()
+        if derived is None or derived.getNumUnits() == 0:
+            return ""
+        for i in range(self.sbml.getNumUnitDefinitions()):
+            ud = self.sbml.getUnitDefinition(i)
+            if libsbml.UnitDefinition.areEquivalent(ud, derived):
+                return ud.getId()
+        return ""
+
+    def describe(self):
+        """Table of ids: columns id, kind, name, value (current), units."""
+        rows = []
+        observables = set(self.observables())
+        for kind, ids in (("species", self.species() + self.boundary_species()),
+                          ("parameter", self.parameters()),
+                          ("compartment", self.compartments())):
+            for id in ids:
+                element = self.sbml.getElementBySId(id)
+                kind_ = "observable" if kind == "parameter" and id in observables else kind
+                value = self.rr[f"[{id}]"] if kind == "species" else self.rr[id]
+                rows.append({
+                    "id": id,
+                    "kind": kind_,
+                    "name": element.getName() if element is not None else "",
+                    "value": float(value),
+                    "units": self._unit_id(element) if element is not None else "",
+                })
+        return pd.DataFrame(rows, columns=["id", "kind", "name", "value", "units"])

@@ -1,0 +1,175 @@
+"""Result tables on disk: Parquet + CSV + metadata.json, written atomically."""
+
+import datetime
+import hashlib
+import json
+import math
+import os
+import platform
+import shlex
+import sys
+import uuid
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.errors import UserError
+
+METADATA_KEY = b"insulin_signaling"
+METADATA_FILE = "metadata.json"
+# Distribution names (import name in the comment when it differs).
+DISTRIBUTIONS = (
+    "pysb",
+    "bionetgen",
+    "libroadrunner",  # roadrunner
+    "python-libsbml",  # libsbml
+    "pandas",
+    "numpy",
+    "scipy",
+    "SALib",
+    "dask",
+    "matplotlib",
+    "pyarrow",
+    "copasi-basico",  # basico
+)
+
+
+def package_versions():
+    """{"python": ..., <distribution name>: version or "not installed"}."""
+    versions = {"python": platform.python_version()}
+    for dist in DISTRIBUTIONS:
+        try:
+            versions[dist] = importlib_metadata.version(dist)
+        except importlib_metadata.PackageNotFoundError:
+            versions[dist] = "not installed"
+    return versions
+
+
+def file_sha256(path):
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def to_jsonable(obj):
+    """Plain JSON types for numpy/pandas/Path values; NaN and inf become None."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return to_jsonable(obj.item())
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if obj is None or isinstance(obj, (str, int, bool)):
+        return obj
+    if isinstance(obj, (datetime.datetime, datetime.date, pd.Timestamp)):
+        return obj.isoformat()
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    return str(obj)
+
+
+def build_metadata(*, analysis, model_file, scenario=None, parameters=None, settings=None, seed=None, argv=None):
+    """Provenance record for one result table (JSON-serialisable dict)."""
+    if model_file is not None and not os.path.isfile(model_file):
+        raise UserError(f"model file '{model_file}' not found; give an existing SBML/PySB file")
+    argv = sys.argv if argv is None else argv
+    return to_jsonable(
+        {
+            "analysis": analysis,
+            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "model_file": None if model_file is None else os.fspath(model_file),
+            "model_sha256": None if model_file is None else file_sha256(model_file),
+            "scenario": scenario,
+            "parameters": parameters or {},
+            "settings": settings or {},
+            "seed": seed,
+            "command_line": shlex.join(str(a) for a in argv),
+            "package_versions": package_versions(),
+        }
+    )
+
+
+def _cannot_write(out_dir, exc):
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return UserError(f"cannot write to {out_dir}: {reason}; choose another --out")
+
+
+def _temp_path(out_dir, final_name):
+    return out_dir / f".{final_name}.{uuid.uuid4().hex}.tmp"
+
+
+def _merged_metadata(out_dir, name, metadata):
+    path = out_dir / METADATA_FILE
+    merged = {}
+    if path.exists():
+        try:
+            merged = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UserError(f"cannot merge into {path}: {exc}; fix or remove it, or choose another --out") from exc
+        if not isinstance(merged, dict):
+            raise UserError(f"cannot merge into {path}: not a JSON object; fix or remove it, or choose another --out")
+    merged[name] = metadata
+    return merged
+
+
+def write_table(df, out_dir, name, metadata):
+    """Write <name>.parquet, <name>.csv and merge metadata.json in ``out_dir``.
+
+    Each file goes to a temporary name in ``out_dir`` first and is renamed into
+    place only once all three are written. Returns {"parquet", "csv",
+    "metadata"} paths.
+    """
+    if not name or os.sep in name or "/" in name or name.startswith("."):
+        raise UserError(f"table name '{name}' is not a plain file name; use letters, digits, '_' or '-'")
+    out_dir = Path(out_dir)
+    metadata = to_jsonable(metadata)
+    meta_json = json.dumps(metadata, allow_nan=False, sort_keys=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write(out_dir, exc) from exc
+    merged = _merged_metadata(out_dir, name, metadata)
+
+    finals = {
+        "parquet": out_dir / f"{name}.parquet",
+        "csv": out_dir / f"{name}.csv",
+        "metadata": out_dir / METADATA_FILE,
+    }
+    temps = {key: _temp_path(out_dir, path.name) for key, path in finals.items()}
+    try:
+        table = pa.Table.from_pandas(df)
+        schema_meta = dict(table.schema.metadata or {})
+        schema_meta[METADATA_KEY] = meta_json.encode("utf-8")
+        pq.write_table(table.replace_schema_metadata(schema_meta), temps["parquet"])
+        df.to_csv(temps["csv"], index=not isinstance(df.index, pd.RangeIndex))
+        temps["metadata"].write_text(json.dumps(merged, indent=2, allow_nan=False, sort_keys=True) + "\n", encoding="utf-8")
+        for key in finals:
+            os.replace(temps[key], finals[key])
+    except OSError as exc:
+        raise _cannot_write(out_dir, exc) from exc
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+    return finals
+
+
+def read_table(path):
+    """(DataFrame, metadata dict) from a Parquet file written by ``write_table``."""
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise UserError(f"cannot read table {path}: {exc}; give a .parquet file written by this tool") from exc
+    raw = (table.schema.metadata or {}).get(METADATA_KEY)
+    metadata = json.loads(raw.decode("utf-8")) if raw else {}
+    return table.to_pandas(), metadata
