@@ -96,12 +96,13 @@ def _set(dm, entities, parameters, species_initial, undo=None):
                 rows = basico.get_species(model=dm)
                 row = rows[(rows.index == name) & (rows["compartment"] == compartment)].iloc[0]
             old = {field: row[field]}
-            new = {field: float(value)}
             if row["initial_expression"]:
                 old["initial_expression"] = row["initial_expression"]
-                new["initial_expression"] = ""
+                # drop the expression first: set together, COPASI recomputes the
+                # value from the expression after setting it
+                setter(key, exact=True, model=dm, initial_expression="")
             undo.append((setter, key, old))
-            setter(key, exact=True, model=dm, **new)
+            setter(key, exact=True, model=dm, **{field: float(value)})
     return undo
 
 

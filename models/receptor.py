@@ -68,9 +68,10 @@ def rules(model, p):
     rule(model, "PTP1B_dephosphorylates_endosomal_INSR",
          PTPN1() + INSR(y1150="p", loc="endo") >> PTPN1() + INSR(y1150="u", loc="endo"),
          kdephos_endo)
-    # INS:INSR(endo) -> INSR(endo): acidic endosomes release insulin, which is degraded
+    # INS:INSR(endo) -> INSR(endo): acidic endosomes release insulin (second site
+    # first), which is degraded
     rule(model, "INS_released_in_endosome_site1",
-         INS(ir=1) % INSR(a1=1, loc="endo") >> INSR(a1=None, loc="endo"),
+         INS(ir=1) % INSR(a1=1, a2=None, loc="endo") >> INSR(a1=None, a2=None, loc="endo"),
          p["k_INS_endosomal_release"], delete_molecules=True)
     rule(model, "INS_released_in_endosome_site2",
          INS(ir=1) % INSR(a2=1, loc="endo") >> INSR(a2=None, loc="endo"),

@@ -5,8 +5,8 @@ SelfExporter magic): ``add(model, X)`` returns X.
 """
 from pysb import Annotation, Expression, Initial, Monomer, Observable, Rule
 
-UNIPROT = "http://identifiers.org/uniprot/{}"
-CHEBI = "http://identifiers.org/CHEBI:{}"
+UNIPROT = "https://identifiers.org/uniprot:{}"
+CHEBI = "https://identifiers.org/CHEBI:{}"
 
 
 def add(model, component):

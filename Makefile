@@ -1,0 +1,56 @@
+# Entry points. `make demo` and `make test` set everything up on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SBML   := sbml/insulin_signaling.xml sbml/insulin_signaling_l2v4.xml
+MODEL_SOURCES := $(wildcard models/*.py) models/parameters.csv
+ARGS   ?=
+
+.PHONY: all install sbml demo simulate dose-response scan report sensitivity test test-fast bench clean
+
+all: sbml
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+$(SBML) &: $(MODEL_SOURCES) | $(STAMP)
+	$(PY) -m models sbml --out sbml
+
+sbml: $(SBML)
+
+demo: $(SBML)
+	$(PY) -m analysis demo $(ARGS)
+
+simulate: $(SBML)
+	$(PY) -m analysis simulate $(ARGS)
+
+dose-response: $(SBML)
+	$(PY) -m analysis dose-response --all-causes $(ARGS)
+
+scan: $(SBML)
+	$(PY) -m analysis scan $(ARGS)
+
+report: $(SBML)
+	$(PY) -m analysis report $(ARGS)
+
+sensitivity: $(SBML)
+	$(PY) -m analysis sensitivity $(ARGS)
+
+bench: $(SBML)
+	$(PY) -m analysis bench $(ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest $(ARGS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow" $(ARGS)
+
+clean:
+	rm -rf results .pytest_cache build *.egg-info
+	find . -name __pycache__ -prune -exec rm -rf {} +

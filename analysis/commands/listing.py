@@ -1,0 +1,29 @@
+"""mechanisms, causes: print the catalogue as a table."""
+from ..cli import analysis
+from . import common
+
+
+def _arguments(parser):
+    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
+                        help="your own catalogue file (TOML) to merge in (repeatable)")
+
+
+def _show(args, kind):
+    from ..catalogue import format_listing, listing
+    print(format_listing(listing(common.catalogue(args), kind)))
+
+
+@analysis("mechanisms", "list the resistance mechanisms of the catalogue")
+def mechanisms(args):
+    """Name, level, targets, healthy value, plausible range and sources of each mechanism."""
+    _show(args, "mechanisms")
+
+
+@analysis("causes", "list the causes (combinations of mechanisms) of the catalogue")
+def causes(args):
+    """Name, mechanisms with strengths, inputs and sources of each cause."""
+    _show(args, "causes")
+
+
+mechanisms.arguments = _arguments
+causes.arguments = _arguments

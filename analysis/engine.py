@@ -1,0 +1,183 @@
+"""The simulation engine: one RoadRunner, loaded once, reset between runs.
+
+The protocol of every analysis: apply the scenario's parameter values, settle
+to the basal steady state with the input (insulin) at 0, then step the input
+and follow the readouts. Only the readouts are kept.
+"""
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import UserError, unknown
+from .loader import Model
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SBML = ROOT / "sbml" / "insulin_signaling.xml"
+DEFAULT_READOUTS = ("pIR", "pIRS1_Y", "pIRS1_S307", "PIP3", "pAKT_T308", "pAKT_S473", "pAS160",
+                    "pS6K1", "GLUT4_membrane_fraction", "glucose_uptake")
+TOLERANCES = {"relative": 1e-8, "absolute": 1e-12}
+SETTLE_TIME = 1e5     # min; slowest healthy mode (GLUT4 turnover) is about 900 min
+SETTLE_RATE = 1e-7    # largest |d[S]/dt| / max(|[S]|) accepted as steady, per minute
+
+
+class SimulationError(RuntimeError):
+    """The solver failed; the analyses record it in a row's status."""
+
+
+class Simulator:
+    """Simulate one SBML model under the settle-then-step protocol.
+
+    ``input_id`` names the stimulus parameter (insulin); ``readouts`` are ids of
+    species (concentrations) or of parameters defined by assignment rules.
+    """
+
+    def __init__(self, sbml=DEFAULT_SBML, input_id="insulin", readouts=DEFAULT_READOUTS,
+                 tolerances=None):
+        self.model = Model(sbml)
+        self.rr = self.model.rr
+        self.path = str(sbml)
+        self.sha256 = self.model.sha256
+        settable = self.model.constant_parameters()
+        if input_id not in settable:
+            raise unknown("input parameter", input_id, settable)
+        self.input_id = input_id
+        species = set(self.model.species()) | set(self.model.boundary_species())
+        known = set(self.model.parameters()) | species
+        self.readouts = list(readouts)
+        if not self.readouts:
+            raise UserError("no readout given; name at least one species or observable id")
+        for r in self.readouts:
+            if r not in known:
+                raise unknown("readout", r, sorted(known))
+        self._selections = [f"[{r}]" if r in species else r for r in self.readouts]
+        self._species = species
+        self._settable = set(settable)
+        self.tolerances = {**TOLERANCES, **(tolerances or {})}
+        integrator = self.rr.integrator
+        integrator.relative_tolerance = self.tolerances["relative"]
+        integrator.absolute_tolerance = self.tolerances["absolute"]
+        integrator.setValue("maximum_num_steps", 100000)
+        self._basal_key = None
+        self._basal_state = None
+
+    # ------------------------------------------------------------ scenario
+    def check_parameters(self, parameters):
+        """Raise UserError for ids that cannot be set; return a float dict."""
+        values = {}
+        for key, value in (parameters or {}).items():
+            if key not in self._settable and key not in self._species:
+                raise unknown("parameter", key, sorted(self._settable | self._species))
+            try:
+                values[key] = float(value)
+            except (TypeError, ValueError):
+                raise UserError(f"value for '{key}' must be a number, got {value!r}") from None
+        return values
+
+    def _apply(self, parameters):
+        rr = self.rr
+        rr.resetAll()
+        species = {}
+        for key, value in parameters.items():
+            if key in self._species:
+                species[key] = value
+            else:
+                rr[key] = value
+        rr.reset()  # initial assignments from the scenario's parameters
+        for key, value in species.items():
+            rr[f"[{key}]"] = value
+
+    def settle(self, parameters=None):
+        """Basal steady state of a scenario (input 0); cached for the last scenario.
+
+        Returns the maximal relative rate of change left (per minute).
+        """
+        parameters = self.check_parameters(parameters)
+        key = tuple(sorted(parameters.items()))
+        if key == self._basal_key:
+            self._restore()
+            return self._residual
+        self._apply(parameters)
+        self.rr[self.input_id] = 0.0
+        try:
+            self.rr.simulate(0.0, SETTLE_TIME, 2)
+        except RuntimeError as exc:
+            self._basal_key = None
+            raise SimulationError(f"settling failed: {' '.join(str(exc).split())[:200]}") from exc
+        state = np.array(self.rr.model.getFloatingSpeciesAmounts())
+        rates = np.array(self.rr.getRatesOfChange())
+        self._residual = float(np.max(np.abs(rates)) / max(np.max(np.abs(state)), 1e-300))
+        self._basal_state = state
+        self._basal_key = key
+        self._restore()
+        return self._residual
+
+    def _restore(self):
+        self.rr.model.setTime(0.0)
+        self.rr.model.setFloatingSpeciesAmounts(self._basal_state)
+        self.rr[self.input_id] = 0.0
+
+    # ------------------------------------------------------------ runs
+    def timecourse(self, parameters=None, dose=0.0, times=np.linspace(0, 60, 121)):
+        """Readouts after stepping the input to ``dose`` at time 0 (basal at t = 0).
+
+        Returns a DataFrame indexed by time (min) with one column per readout.
+        """
+        times = np.asarray(times, dtype=float)
+        check_times(times)
+        if dose < 0 or not np.isfinite(dose):
+            raise UserError(f"{self.input_id} dose must be >= 0, got {dose}")
+        self.settle(parameters)
+        self.rr[self.input_id] = float(dose)
+        try:
+            res = self.rr.simulate(times=times, selections=["time"] + self._selections)
+        except RuntimeError as exc:
+            raise SimulationError(" ".join(str(exc).split())[:200]) from exc
+        frame = pd.DataFrame(np.asarray(res)[:, 1:], columns=self.readouts,
+                             index=pd.Index(np.asarray(res)[:, 0], name="time"))
+        return frame
+
+    def response(self, parameters=None, doses=(1.0,), time=10.0):
+        """Readouts at ``time`` after each dose, plus the basal (pre-step) values.
+
+        Returns a DataFrame with columns dose, status, message, then
+        ``<readout>`` (at ``time``) and ``<readout>_basal`` for each readout.
+        A solver failure at one dose is a row with status 'solver_failure'.
+        """
+        doses = check_doses(doses, self.input_id)
+        rows = []
+        try:
+            self.settle(parameters)
+            basal = self._current()
+        except SimulationError as exc:
+            return pd.DataFrame([{"dose": d, "status": "solver_failure", "message": str(exc)}
+                                 for d in doses])
+        for dose in doses:
+            row = {"dose": dose, "status": "ok", "message": ""}
+            try:
+                frame = self.timecourse(parameters, dose, np.array([0.0, time]))
+                row.update(frame.iloc[-1].to_dict())
+            except SimulationError as exc:
+                row.update(status="solver_failure", message=str(exc))
+                row.update({r: np.nan for r in self.readouts})
+            row.update({f"{r}_basal": v for r, v in basal.items()})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def _current(self):
+        return {r: float(self.rr[s]) for r, s in zip(self.readouts, self._selections)}
+
+
+def check_times(times):
+    if times.ndim != 1 or len(times) < 2 or times[0] != 0 or np.any(np.diff(times) <= 0):
+        raise UserError("times must start at 0 and increase strictly (at least two points)")
+
+
+def check_doses(doses, input_id="insulin"):
+    doses = np.atleast_1d(np.asarray(doses, dtype=float))
+    if doses.size == 0:
+        raise UserError(f"no {input_id} dose given; give at least one dose >= 0")
+    if np.any(~np.isfinite(doses)) or np.any(doses < 0):
+        bad = doses[~np.isfinite(doses) | (doses < 0)][0]
+        raise UserError(f"{input_id} dose must be >= 0, got {bad:g}")
+    return doses

@@ -1,0 +1,49 @@
+"""Readouts of a time course: value at a time, peak, time to half-maximum, AUC."""
+import numpy as np
+import pandas as pd
+
+SUMMARY_COLUMNS = ("readout", "basal", "value_at", "at_time", "peak", "time_to_peak",
+                   "time_to_half_max", "auc")
+
+
+def summarise(timecourse, at=10.0):
+    """Summarise each column of a time course (index = time in min, starting at 0).
+
+    Columns of the result: readout, basal (t = 0), value_at (at ``at`` min,
+    interpolated), at_time, peak (largest change from basal, signed value),
+    time_to_peak, time_to_half_max (first time the change from basal reaches
+    half of the peak change, interpolated; NaN for a flat readout), auc (area
+    under the curve above basal, trapezoidal, in readout units x min).
+    """
+    t = timecourse.index.to_numpy(dtype=float)
+    if not (t[0] <= at <= t[-1]):
+        raise ValueError(f"time {at} is outside the simulated range {t[0]}..{t[-1]}")
+    rows = []
+    for name in timecourse.columns:
+        y = timecourse[name].to_numpy(dtype=float)
+        change = y - y[0]
+        i = int(np.argmax(np.abs(change)))
+        peak_change = change[i]
+        half = (np.nan if peak_change == 0
+                else _first_crossing(t, np.abs(change), abs(peak_change) / 2))
+        rows.append({
+            "readout": name,
+            "basal": y[0],
+            "value_at": float(np.interp(at, t, y)),
+            "at_time": at,
+            "peak": y[i],
+            "time_to_peak": t[i],
+            "time_to_half_max": half,
+            "auc": float(np.trapezoid(change, t)),
+        })
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def _first_crossing(t, y, level):
+    above = np.nonzero(y >= level)[0]
+    if above.size == 0:
+        return np.nan
+    j = above[0]
+    if j == 0:
+        return t[0]
+    return float(t[j - 1] + (level - y[j - 1]) * (t[j] - t[j - 1]) / (y[j] - y[j - 1]))

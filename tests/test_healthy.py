@@ -1,0 +1,107 @@
+"""Healthy behaviour against literature figures (DESIGN.md), on the committed SBML.
+
+Protocol everywhere: settle at insulin 0, then step insulin at t = 0.
+"""
+import numpy as np
+import pytest
+
+from analysis.engine import DEFAULT_SBML
+from analysis.fitting import fit_hill
+from analysis.loader import Model
+from analysis.readouts import summarise
+
+DOSES = np.logspace(-3, 3, 25)
+
+
+def values(sim, readout, dose, at, parameters=None):
+    frame = sim.timecourse(parameters or {}, dose, np.array([0.0, at]))
+    return frame[readout].iloc[0], frame[readout].iloc[-1]
+
+
+def test_first_site_dissociation_constant_is_about_3_nM(sim):
+    kd = sim.rr["koff_INS_site1"] / sim.rr["kon_INS_site1"]
+    assert 2.5 <= kd <= 4.5
+    # measured: occupancy of surface receptors at insulin = Kd (kinase off, so no
+    # second site or internalisation of occupied receptors) is one half
+    frame = sim.timecourse({"scale_INSR_kinase": 0}, kd, np.array([0.0, 60.0]))
+    bound, surface = frame["IR_insulin_bound"].iloc[-1], frame["IR_surface"].iloc[-1]
+    assert bound / surface == pytest.approx(0.5, abs=0.01)
+
+
+def test_basal_surface_to_internal_receptor_is_90_to_10(sim):
+    surface, _ = values(sim, "IR_surface", 0.0, 1.0)
+    total, _ = values(sim, "IR_total", 0.0, 1.0)
+    assert 0.85 <= surface / total <= 0.95
+
+
+def test_glut4_at_the_membrane_4_percent_basal_40_percent_after_insulin(sim):
+    basal, after = values(sim, "GLUT4_membrane_fraction", 100.0, 30.0)
+    assert 0.02 <= basal <= 0.08
+    assert 0.30 <= after <= 0.55
+
+
+def test_glut4_endocytosis_half_time_is_about_4_min():
+    # chase on a model of its own: stimulate 30 min, stop all exocytosis, follow
+    # membrane GLUT4 as it is endocytosed
+    rr = Model(DEFAULT_SBML).rr
+    rr.simulate(0.0, 1e5, 2)
+    rr["insulin"] = 100.0
+    rr.simulate(0.0, 30.0, 2)
+    rr["k_GLUT4_exocytosis_basal"] = 0.0
+    rr["scale_GLUT4_translocation"] = 0.0
+    start = rr["GLUT4_membrane"]
+    chase = rr.simulate(0.0, 20.0, 2001, selections=["time", "GLUT4_membrane"])
+    half = np.interp(start / 2, chase[::-1, 1], chase[::-1, 0])
+    assert 3.0 <= half <= 5.5
+
+
+@pytest.fixture(scope="module")
+def dose_response(sim):
+    return sim.response({}, DOSES, time=10.0)
+
+
+def test_glucose_uptake_ec50_is_left_of_receptor_phosphorylation_ec50(dose_response):
+    uptake = fit_hill(DOSES, dose_response["glucose_uptake"])
+    receptor = fit_hill(DOSES, dose_response["pIR"])
+    assert uptake["status"] == "ok" and receptor["status"] == "ok"
+    assert 0.03 <= uptake["ec50"] <= 0.5
+    assert 0.3 <= receptor["ec50"] <= 3.0
+    assert uptake["ec50"] < receptor["ec50"] / 3   # spare receptors
+
+
+def test_peaks_follow_the_cascade_after_100_nM(sim):
+    frame = sim.timecourse({}, 100.0, np.linspace(0, 60, 1201))
+    summary = summarise(frame).set_index("readout")
+    order = ["pIR", "pIRS1_Y", "pAKT_T308", "pAS160", "GLUT4_membrane_fraction"]
+    peaks = summary.loc[order, "time_to_peak"].to_numpy()
+    halves = summary.loc[order, "time_to_half_max"].to_numpy()
+    assert np.all(np.diff(peaks) > 0), dict(zip(order, peaks))
+    assert np.all(np.diff(halves) > 0), dict(zip(order, halves))
+    assert 0.5 <= peaks[0] <= 3.0
+    assert 8.0 <= peaks[-1] <= 25.0
+
+
+def test_feedback_s6k1_and_irs1_s307_rise_after_insulin(sim):
+    for readout in ("pS6K1", "pIRS1_S307"):
+        basal, after = values(sim, readout, 100.0, 30.0)
+        assert after > 2 * basal, readout
+
+
+def test_blocking_mtorc1_raises_irs1_tyrosine_phosphorylation(sim):
+    _, healthy = values(sim, "pIRS1_Y", 100.0, 30.0)
+    _, rapamycin = values(sim, "pIRS1_Y", 100.0, 30.0, {"scale_mTORC1_activity": 0.0})
+    assert rapamycin > 1.1 * healthy
+
+
+@pytest.mark.parametrize("stress", ["TNFa", "FFA"])
+def test_stress_raises_irs1_s307_and_lowers_akt_and_uptake(sim, stress):
+    for readout, direction in (("pIRS1_S307", +1), ("pAKT_T308", -1), ("glucose_uptake", -1)):
+        _, healthy = values(sim, readout, 1.0, 10.0)
+        _, stressed = values(sim, readout, 1.0, 10.0, {stress: 1.0})
+        assert direction * (stressed - healthy) > 0.1 * healthy, (readout, healthy, stressed)
+
+
+def test_ampk_raises_membrane_glut4_without_insulin(sim):
+    rest, _ = values(sim, "GLUT4_membrane_fraction", 0.0, 10.0)
+    exercise, _ = values(sim, "GLUT4_membrane_fraction", 0.0, 10.0, {"AMPK_activity": 1.0})
+    assert exercise > 3 * rest
