@@ -28,3 +28,83 @@ def timecourse(df, ax=None):
         ax.plot(part.time, part.value, label=scenario)
     ax.set_xlabel("time (min)")
     return ax
+
+
+def dose_response(points, fits, readout, ax=None):
+    """Readout against insulin (log axis), one curve per scenario: simulated points,
+    fitted Hill curve, EC50 marked with a triangle on the curve."""
+    from .fitting import hill
+    ax = ax or plt.gca()
+    part = points[(points.readout == readout) & (points.status == "ok")]
+    fit_rows = fits[fits.readout == readout].set_index("scenario")
+    for i, (scenario, curve) in enumerate(part.groupby("scenario", sort=False)):
+        color = f"C{i % 10}"
+        ax.plot(curve.dose, curve.value, "o", ms=3, color=color)
+        if scenario in fit_rows.index:
+            f = fit_rows.loc[scenario]
+            if f.status in ("ok", "extrapolated", "poor_fit"):
+                x = np.geomspace(curve.dose.min(), curve.dose.max(), 200)
+                ax.plot(x, hill(x, f.basal, f.emax, f.ec50, f.hill), "-", color=color,
+                        label=f"{scenario} (EC50 {f.ec50:.3g} nM)")
+                ax.plot([f.ec50], [hill(f.ec50, f.basal, f.emax, f.ec50, f.hill)], "v",
+                        color=color, ms=8, mec="k")
+                continue
+        ax.plot(curve.dose, curve.value, "-", color=color, label=f"{scenario} ({f.status})"
+                if scenario in fit_rows.index else scenario)
+    ax.set_xscale("log")
+    ax.set_xlabel("insulin (nM)")
+    ax.set_ylabel(readout)
+    return ax
+
+
+def dose_response_figure(points, fits, readouts, title=""):
+    ncols = min(len(readouts), 2)
+    nrows = int(np.ceil(len(readouts) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.5 * ncols, 4.2 * nrows), squeeze=False)
+    for ax, readout in zip(axes.flat, readouts):
+        dose_response(points, fits, readout, ax=ax)
+        ax.legend(fontsize=7)
+    for ax in list(axes.flat)[len(readouts):]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def scan_lines(fits, readout, ax=None):
+    """EC50 ratio, Emax ratio and the value at the reference dose (fraction of
+    healthy) against the mechanism's strength."""
+    ax = ax or plt.gca()
+    part = fits[(fits.readout == readout) & fits.strength.notna()].sort_values("strength")
+    healthy = fits[(fits.readout == readout) & (fits.scenario == "healthy")]
+    reference = healthy.value_at_reference.iloc[0] if len(healthy) else np.nan
+    ax.plot(part.strength, part.ec50_ratio, "o-", label="EC50 ratio (sensitivity)")
+    ax.plot(part.strength, part.emax_ratio, "s-", label="Emax ratio (responsiveness)")
+    ax.plot(part.strength, part.value_at_reference / reference, "^-",
+            label="response at reference dose / healthy")
+    ax.axhline(1.0, color="grey", lw=0.8, ls=":")
+    ax.set_xlabel(f"{part.mechanism.iloc[0]} strength" if len(part) else "strength")
+    ax.set_title(readout)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def heatmap(grid, readout, column="value_at_reference_interaction", ax=None):
+    """A 2-D scan as a heatmap of ``column`` (strength_a rows, strength_b columns)."""
+    ax = ax or plt.gca()
+    part = grid[grid.readout == readout]
+    table = part.pivot(index="strength_a", columns="strength_b", values=column)
+    centred = "interaction" in column
+    vmax = np.nanmax(np.abs(np.log(table.to_numpy()))) if centred else None
+    image = ax.imshow(np.log(table.to_numpy()) if centred else table.to_numpy(), origin="lower",
+                      aspect="auto", cmap="RdBu" if centred else "viridis",
+                      vmin=-vmax if centred else None, vmax=vmax)
+    ax.set_xticks(range(len(table.columns)), [f"{v:.3g}" for v in table.columns], rotation=45)
+    ax.set_yticks(range(len(table.index)), [f"{v:.3g}" for v in table.index])
+    ax.set_xlabel(part.mechanism_b.iloc[0])
+    ax.set_ylabel(part.mechanism_a.iloc[0])
+    bar = ax.figure.colorbar(image, ax=ax)
+    bar.set_label(f"ln({column})" if centred else column)
+    ax.set_title(f"{readout}: {'synergy < 0 < masking' if centred else column}")
+    return ax

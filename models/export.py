@@ -53,7 +53,7 @@ SBO_PARAMETER = {"per_min": 9, "per_nM_per_min": 9, "nM_per_min": 9, "nM": 196, 
 SBO_REACTION = (  # first keyword found in the rule name (reverse direction after '|')
     ("binds", 177, 180), ("unbinds", 180, 177), ("released", 180, 177),
     ("dephosphorylat", 330, 216), ("inactivation", 330, 216), ("phosphorylat", 216, 330),
-    ("activat", 216, 330), ("PI34P2_to_PIP3", 216, 330), ("cytosis", 185, 185),
+    ("activat", 216, 330), ("PI34P2_to_PIP2", 330, 216), ("cytosis", 185, 185),
     ("recycling", 185, 185), ("drives", 185, 185), ("synthesis", 393, 179),
     ("degradation", 179, 393),
 )

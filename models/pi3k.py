@@ -2,7 +2,10 @@
 
 After Sedaghat 2002: PI3K bound to pY-IRS1 makes PIP3 from PIP2 on top of a
 basal synthesis; PTEN (3-phosphatase) returns PIP3 to PIP2; SHIP2
-(5-phosphatase) turns PIP3 into PI(3,4)P2, which a lumped 5-kinase returns.
+(5-phosphatase) turns PIP3 into PI(3,4)P2, which 3-/4-phosphatases and PIP5K
+(lumped) return to PIP2. Unlike Sedaghat 2002, where PI(3,4)P2 went back to
+PIP3 and SHIP2 had almost no effect, SHIP2 here takes 40 % of PIP3
+turnover, as SHIP2 knockout and overexpression studies require (Clement 2001).
 Lipids carry ChEBI identifiers (no UniProt accession). Akt bound to PIP3
 protects it from the phosphatases.
 """
@@ -56,7 +59,7 @@ def rules(model, p):
     # PTEN + PIP3 -> PTEN + PIP2 (free PIP3 only)
     rule(model, "PTEN_dephosphorylates_PIP3",
          PTEN() + PtdIns(akt=None, **PIP3) >> PTEN() + PtdIns(akt=None, **PIP2), kpten)
-    # SHIP2 + PIP3 -> SHIP2 + PI(3,4)P2 -> PIP3
+    # SHIP2 + PIP3 -> SHIP2 + PI(3,4)P2 -> PIP2
     rule(model, "SHIP2_dephosphorylates_PIP3",
          INPPL1() + PtdIns(akt=None, **PIP3) >> INPPL1() + PtdIns(akt=None, **PI34P2), kship)
-    rule(model, "PI34P2_to_PIP3", PtdIns(**PI34P2) >> PtdIns(**PIP3), p["k_PI34P2_to_PIP3"])
+    rule(model, "PI34P2_to_PIP2", PtdIns(**PI34P2) >> PtdIns(**PIP2), p["k_PI34P2_to_PIP2"])

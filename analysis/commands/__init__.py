@@ -1,2 +1,2 @@
 """The subcommands; importing this package registers them with the CLI."""
-from . import demo, listing, simulate  # noqa: F401
+from . import compensate, demo, doseresponse, listing, scan, simulate  # noqa: F401

@@ -63,3 +63,61 @@ def save_figure(fig, args, name):
     tmp.replace(path)
     print(f"wrote {path}")
     return path
+
+
+def add_dose_options(parser):
+    group = parser.add_argument_group("doses")
+    group.add_argument("--doses", type=int, default=25, help="number of insulin doses (default 25)")
+    group.add_argument("--dose-range", type=float, nargs=2, default=(1e-3, 1e3),
+                       metavar=("LOW", "HIGH"), help="dose range in nM (default 1e-3 1e3)")
+    group.add_argument("--time", type=float, default=10.0,
+                       help="readout time after the insulin step, min (default 10)")
+
+
+def add_set_options(parser):
+    group = parser.add_argument_group("scenario sets")
+    group.add_argument("--all-causes", action="store_true", help="every cause of the catalogue")
+    group.add_argument("--all-mechanisms", action="store_true",
+                       help="every mechanism of the catalogue at its strength given by --strength-at")
+    group.add_argument("--strength-at", choices=("resistant_end", "mid"), default="resistant_end",
+                       help="mechanism strength for --all-mechanisms: the end of the plausible "
+                            "range farthest from healthy (default) or half-way to it")
+
+
+def mechanism_strength(mechanism, where):
+    low, high = mechanism.range
+    end = low if abs(low - mechanism.healthy) > abs(high - mechanism.healthy) else high
+    if where == "resistant_end":
+        return end
+    if mechanism.kind == "fold" and end > 0:
+        return float((mechanism.healthy * end) ** 0.5)
+    return (mechanism.healthy + end) / 2
+
+
+def scenario_set(args, sim):
+    """name -> parameters: healthy, the scenario of the options, and the sets asked for."""
+    scenarios = {"healthy": {}}
+    name, parameters = scenario(args, sim)
+    scenarios[name] = parameters
+    if getattr(args, "all_causes", False) or getattr(args, "all_mechanisms", False):
+        cat = catalogue(args)
+        cat.check_targets(sim.model.constant_parameters())
+        if args.all_mechanisms:
+            for mech in cat.mechanisms.values():
+                s = cat.scenario(mechanisms={mech.name: mechanism_strength(mech, args.strength_at)})
+                scenarios[s.name] = s.parameters
+        if args.all_causes:
+            for cause in cat.causes:
+                s = cat.scenario(cause=cause)
+                scenarios[s.name] = s.parameters
+    return scenarios
+
+
+def progress_bar(total, desc):
+    from tqdm import tqdm
+    return tqdm(total=total, desc=desc, unit="scenario", leave=False,
+                disable=total < 4, dynamic_ncols=True)
+
+
+def main_readout(sim):
+    return "glucose_uptake" if "glucose_uptake" in sim.readouts else sim.readouts[0]

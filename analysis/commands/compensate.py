@@ -1,0 +1,51 @@
+"""compensate: the insulin needed to restore the healthy response."""
+import pandas as pd
+
+from ..cli import add_model_options, add_output_options, add_scenario_options, analysis
+from ..doseresponse import compensation_table
+from ..errors import UserError
+from . import common
+
+
+@analysis("compensate", "insulin needed to restore the healthy response (compensatory hyperinsulinemia)")
+def run(args):
+    """For each scenario, the insulin concentration at which its readout (--readout-of,
+    default glucose_uptake) at --time min reaches the healthy readout at
+    --reference-dose, or not_reachable when even --max-dose does not.
+
+    Writes compensation (scenario, readout, reference_dose, time, target,
+    dose_needed, fold_of_reference, status).
+    """
+    sim = common.simulator(args)
+    readout = args.readout_of or common.main_readout(sim)
+    if args.reference_dose <= 0 or args.max_dose <= args.reference_dose:
+        raise UserError("--reference-dose must be > 0 and below --max-dose")
+    scenarios = common.scenario_set(args, sim)
+    with common.progress_bar(len(scenarios), "compensate") as bar:
+        table = compensation_table(sim, scenarios, readout, args.reference_dose, args.time,
+                                   args.max_dose, progress=bar)
+    settings = {"readout": readout, "reference_dose": args.reference_dose, "time": args.time,
+                "max_dose": args.max_dose, "scenarios": scenarios}
+    meta = common.metadata(args, sim, "compensate", list(scenarios), None, settings)
+    common.write(table, args, "compensation", meta)
+    print(f"\ninsulin needed for the healthy {readout} at {args.reference_dose:g} nM "
+          f"({table.target.iloc[0]:.4g}):")
+    with pd.option_context("display.float_format", "{:.3g}".format, "display.width", 160):
+        print(table[["scenario", "dose_needed", "fold_of_reference", "status"]]
+              .to_string(index=False))
+
+
+def arguments(parser):
+    add_model_options(parser)
+    add_scenario_options(parser)
+    common.add_set_options(parser)
+    parser.add_argument("--readout-of", help="readout to restore (default glucose_uptake)")
+    parser.add_argument("--reference-dose", type=float, default=1.0,
+                        help="healthy insulin dose whose response is the target, nM (default 1)")
+    parser.add_argument("--max-dose", type=float, default=1e4,
+                        help="highest insulin tried, nM (default 1e4)")
+    parser.add_argument("--time", type=float, default=10.0, help="readout time, min (default 10)")
+    add_output_options(parser, "compensate")
+
+
+run.arguments = arguments
