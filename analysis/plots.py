@@ -108,3 +108,23 @@ def heatmap(grid, readout, column="value_at_reference_interaction", ax=None):
     bar.set_label(f"ln({column})" if centred else column)
     ax.set_title(f"{readout}: {'synergy < 0 < masking' if centred else column}")
     return ax
+
+
+def kahn_map(table, ax=None, ec50_threshold=1.25, emax_threshold=0.8):
+    """Sensitivity vs responsiveness: EC50 ratio (x, log) against Emax ratio (y),
+    one labelled point per scenario; the thresholds split Kahn's four classes."""
+    ax = ax or plt.gca()
+    colors = {"none": "grey", "reduced_sensitivity": "C0", "reduced_responsiveness": "C3",
+              "both": "C4", "undetermined": "k"}
+    for cls, part in table.groupby("kahn_class"):
+        ax.scatter(part.ec50_ratio, part.emax_ratio, color=colors.get(cls, "k"), label=cls, s=25)
+    for _, row in table.iterrows():
+        ax.annotate(row.scenario, (row.ec50_ratio, row.emax_ratio), fontsize=6,
+                    xytext=(3, 2), textcoords="offset points")
+    ax.axvline(ec50_threshold, color="grey", ls=":", lw=0.8)
+    ax.axhline(emax_threshold, color="grey", ls=":", lw=0.8)
+    ax.set_xscale("log")
+    ax.set_xlabel("EC50 ratio (right: reduced sensitivity)")
+    ax.set_ylabel("Emax ratio (down: reduced responsiveness)")
+    ax.legend(fontsize=7)
+    return ax

@@ -1,2 +1,2 @@
 """The subcommands; importing this package registers them with the CLI."""
-from . import compensate, demo, doseresponse, listing, scan, simulate  # noqa: F401
+from . import compensate, demo, doseresponse, listing, report, scan, simulate  # noqa: F401

@@ -16,7 +16,8 @@ def network_size(path):
 
 @analysis("demo", "the healthy model at a glance")
 def run(args):
-    """Network size, then basal and 10-min values of the main readouts (1 and 100 nM)."""
+    """Network size, basal and 10-min values of the main readouts (1 and 100 nM), the
+    dose-response of every cause, and the report."""
     print(f"model: {DEFAULT_SBML}")
     print(f"network: {network_size(DEFAULT_SBML)}")
     sim = Simulator(DEFAULT_SBML, readouts=DEFAULT_READOUTS)
@@ -27,7 +28,13 @@ def run(args):
           "of cytosol; glucose_uptake in nM/min):")
     with pd.option_context("display.float_format", "{:.4g}".format):
         print(table.to_string())
-    return 0
+    from ..cli import main
+    print("\n== dose-response of every cause (results/dose-response) ==")
+    status = main(["dose-response", "--all-causes", "--out", "results/dose-response"])
+    if status == 0:
+        print("\n== report (results/report/index.html) ==")
+        status = main(["report", "--out", "results/report"])
+    return status
 
 
 run.arguments = lambda parser: None

@@ -1,0 +1,104 @@
+"""report: one HTML page with the Kahn table and compensatory insulin of every
+mechanism and cause, their figures, and the figures of earlier analyses."""
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..cli import add_output_options, analysis
+from ..doseresponse import compensation_table, dose_response, log_doses
+from ..plots import dose_response_figure, kahn_map, timecourse_grid
+from ..report import write_report
+from . import common
+
+RESULTS = Path("results")
+
+
+@analysis("report", "one HTML page: Kahn table and compensatory insulin of every mechanism and cause")
+def run(args):
+    """Dose-responses of every mechanism (at its resistant end) and every cause,
+    their Kahn classes and the insulin each needs to restore the healthy glucose
+    uptake at 1 nM; with the figures of any analysis already in results/."""
+    args.readout, args.input = None, "insulin"
+    args.cause, args.mechanism, args.set = None, [], []
+    args.all_causes = args.all_mechanisms = True
+    args.allow_out_of_range = False
+    sim = common.simulator(args)
+    doses = log_doses(args.doses, 1e-3, 1e3)
+    cat = common.catalogue(args)
+    scenarios = common.scenario_set(args, sim)
+    kinds = {"healthy": "reference"}
+    kinds.update({n: "cause" for n in cat.causes})
+    with common.progress_bar(2 * len(scenarios), "report") as bar:
+        points, fits = dose_response(sim, scenarios, doses, 10.0, progress=bar)
+        comp = compensation_table(sim, scenarios, "glucose_uptake", 1.0, 10.0, progress=bar)
+    main = fits[fits.readout == "glucose_uptake"].copy()
+    main.insert(1, "kind", [kinds.get(s, "mechanism") for s in main.scenario])
+    table = main.merge(comp[["scenario", "dose_needed", "fold_of_reference", "status"]]
+                       .rename(columns={"status": "compensation"}), on="scenario")
+    table = table[["scenario", "kind", "ec50", "emax", "ec50_ratio", "emax_ratio", "kahn_class",
+                   "dose_needed", "compensation"]]
+    meta = common.metadata(args, sim, "report", list(scenarios), None,
+                           {"doses": doses, "time": 10.0, "scenarios": scenarios})
+    common.write(table, args, "kahn_table", meta)
+    common.write(fits, args, "fits", meta)
+    out = Path(args.out)
+    figures = _figures(args, sim, points, fits, main, list(cat.causes))
+    earlier = sorted(p for p in RESULTS.glob("*/*.png")
+                     if p.resolve().parent != out.resolve()) if RESULTS.is_dir() else []
+    sections = [
+        ("Healthy response", "Settled at insulin 0, then 100 nM insulin at t = 0.",
+         [figures["timecourse"]]),
+        ("Sensitivity or responsiveness (Kahn 1978)",
+         "Glucose uptake 10 min after insulin, Hill fit over 25 doses (1e-3 to 1e3 nM); "
+         "EC50 ratio > 1.25: reduced sensitivity; Emax ratio < 0.8: reduced responsiveness. "
+         "Mechanisms at the end of their plausible range farthest from healthy. dose_needed: "
+         "insulin (nM) at which the scenario's uptake reaches the healthy uptake at 1 nM.",
+         [table, figures["kahn"]]),
+        ("Causes", "Glucose uptake and pAkt dose-responses of every cause against healthy.",
+         [figures["causes"]]),
+        ("Mechanisms", "Glucose-uptake dose-responses of every mechanism.",
+         [figures["mechanisms"]]),
+    ]
+    if earlier:
+        sections.append(("Other analyses", "Figures found under results/.", earlier))
+    path = write_report(out / "index.html", "Insulin resistance: which disruption, and how much",
+                        sections, meta)
+    print(f"wrote {path}")
+    print(table.to_string(index=False, float_format="{:.3g}".format))
+
+
+def _figures(args, sim, points, fits, main, causes):
+    healthy = sim.timecourse({}, 100.0, np.linspace(0, 60, 121))
+    tidy = (healthy.reset_index().melt(id_vars="time", var_name="readout", value_name="value")
+            .assign(scenario="healthy"))
+    figures = {"timecourse": common.save_figure(timecourse_grid(tidy, sim.readouts), args,
+                                                "healthy_timecourse")}
+    fig, ax = plt.subplots(figsize=(8, 6))
+    kahn_map(main[main.scenario != "healthy"], ax)
+    figures["kahn"] = common.save_figure(fig, args, "kahn_map")
+    chosen = ["healthy"] + causes
+    figures["causes"] = common.save_figure(
+        dose_response_figure(points[points.scenario.isin(chosen)],
+                             fits[fits.scenario.isin(chosen)], ["glucose_uptake", "pAKT_T308"],
+                             "causes"), args, "dose_response_causes")
+    mechs = [s for s in points.scenario.unique() if s not in causes]
+    figures["mechanisms"] = common.save_figure(
+        dose_response_figure(points[points.scenario.isin(mechs)],
+                             fits[fits.scenario.isin(mechs)], ["glucose_uptake"], "mechanisms"),
+        args, "dose_response_mechanisms")
+    return figures
+
+
+def arguments(parser):
+    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
+                        help="your own catalogue file (TOML; repeatable)")
+    parser.add_argument("--doses", type=int, default=25, help="insulin doses (default 25)")
+    parser.add_argument("--strength-at", choices=("resistant_end", "mid"), default="resistant_end",
+                        help="mechanism strength (default: resistant end of the range)")
+    add_output_options(parser, "report")
+    from ..engine import DEFAULT_SBML
+    parser.set_defaults(sbml=str(DEFAULT_SBML))
+
+
+run.arguments = arguments
