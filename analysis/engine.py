@@ -106,7 +106,8 @@ class Simulator:
             raise SimulationError(f"settling failed: {' '.join(str(exc).split())[:200]}") from exc
         state = np.array(self.rr.model.getFloatingSpeciesAmounts())
         rates = np.array(self.rr.getRatesOfChange())
-        self._residual = float(np.max(np.abs(rates)) / max(np.max(np.abs(state)), 1e-300))
+        self._residual = (float(np.max(np.abs(rates)) / max(np.max(np.abs(state)), 1e-300))
+                          if state.size else 0.0)
         self._basal_state = state
         self._basal_key = key
         self._restore()

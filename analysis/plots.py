@@ -128,3 +128,26 @@ def kahn_map(table, ax=None, ec50_threshold=1.25, emax_threshold=0.8):
     ax.set_ylabel("Emax ratio (down: reduced responsiveness)")
     ax.legend(fontsize=7)
     return ax
+
+
+def indices_bars(table, readout, method, ax=None):
+    """Sobol S1/ST or Morris mu*/sigma of one readout as bars with error bars."""
+    ax = ax or plt.gca()
+    part = table[(table.readout == readout) & (table.status == "ok")]
+    if method == "sobol":
+        part = part.sort_values("ST", ascending=True)
+        y = np.arange(len(part))
+        ax.barh(y - 0.2, part.ST, 0.4, xerr=part.ST_conf, label="ST (total)", capsize=2)
+        ax.barh(y + 0.2, part.S1, 0.4, xerr=part.S1_conf, label="S1 (first order)", capsize=2)
+        ax.set_xlabel("Sobol index")
+    else:
+        part = part.sort_values("mu_star", ascending=True)
+        y = np.arange(len(part))
+        ax.barh(y - 0.2, part.mu_star, 0.4, xerr=part.mu_star_conf, label="mu* (influence)",
+                capsize=2)
+        ax.barh(y + 0.2, part.sigma, 0.4, label="sigma (interactions / non-linearity)")
+        ax.set_xlabel(f"Morris elementary effect on {readout}")
+    ax.set_yticks(y, part.factor, fontsize=7)
+    ax.set_title(f"{method}: {readout}")
+    ax.legend(fontsize=7)
+    return ax

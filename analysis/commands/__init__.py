@@ -1,2 +1,7 @@
-"""The subcommands; importing this package registers them with the CLI."""
-from . import compensate, demo, doseresponse, listing, report, scan, simulate  # noqa: F401
+"""The subcommands: every module of this package registers its own with the CLI."""
+import importlib
+import pkgutil
+
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    if _module != "common":
+        importlib.import_module(f"{__name__}.{_module}")
