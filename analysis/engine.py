@@ -146,24 +146,35 @@ class Simulator:
         A solver failure at one dose is a row with status 'solver_failure'.
         """
         doses = check_doses(doses, self.input_id)
-        rows = []
+        if not time > 0:
+            raise UserError(f"readout time must be > 0 min, got {time}")
+        n = len(self.readouts)
+        values = np.full((len(doses), n), np.nan)
+        status = ["ok"] * len(doses)
+        message = [""] * len(doses)
         try:
             self.settle(parameters)
-            basal = self._current()
+            basal = np.array([self.rr[s] for s in self._selections], dtype=float)
         except SimulationError as exc:
-            return pd.DataFrame([{"dose": d, "status": "solver_failure", "message": str(exc)}
-                                 for d in doses])
-        for dose in doses:
-            row = {"dose": dose, "status": "ok", "message": ""}
-            try:
-                frame = self.timecourse(parameters, dose, np.array([0.0, time]))
-                row.update(frame.iloc[-1].to_dict())
-            except SimulationError as exc:
-                row.update(status="solver_failure", message=str(exc))
-                row.update({r: np.nan for r in self.readouts})
-            row.update({f"{r}_basal": v for r, v in basal.items()})
-            rows.append(row)
-        return pd.DataFrame(rows)
+            basal = np.full(n, np.nan)
+            status, message = ["solver_failure"] * len(doses), [str(exc)] * len(doses)
+        else:
+            rr = self.rr
+            rr.timeCourseSelections = self._selections
+            for i, dose in enumerate(doses):
+                if i:
+                    self._restore()
+                rr[self.input_id] = float(dose)
+                try:
+                    values[i] = rr.simulate(0.0, time, 2)[-1]
+                except RuntimeError as exc:
+                    status[i], message[i] = "solver_failure", " ".join(str(exc).split())[:200]
+        frame = pd.DataFrame({"dose": doses, "status": status, "message": message})
+        for j, readout in enumerate(self.readouts):
+            frame[readout] = values[:, j]
+        for j, readout in enumerate(self.readouts):
+            frame[f"{readout}_basal"] = basal[j]
+        return frame
 
     def _current(self):
         return {r: float(self.rr[s]) for r, s in zip(self.readouts, self._selections)}
