@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed
 SBML   := sbml/insulin_signaling.xml sbml/insulin_signaling_l2v4.xml
 MODEL_SOURCES := $(wildcard models/*.py) models/parameters.csv
 ARGS   ?=
+SCAN   ?= IR_expression_down
 
 .PHONY: all install sbml demo simulate dose-response scan report sensitivity test test-fast bench clean
 
@@ -34,7 +35,7 @@ dose-response: $(SBML)
 	$(PY) -m analysis dose-response --all-causes $(ARGS)
 
 scan: $(SBML)
-	$(PY) -m analysis scan $(ARGS)
+	$(PY) -m analysis scan $(SCAN) $(ARGS)
 
 report: $(SBML)
 	$(PY) -m analysis report $(ARGS)

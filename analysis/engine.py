@@ -176,6 +176,17 @@ class Simulator:
             frame[f"{readout}_basal"] = basal[j]
         return frame
 
+    def stimulated_steady_state(self, parameters=None, dose=1.0):
+        """Readouts at the steady state reached with the input held at ``dose``
+        (receptor down-regulation and GLUT4 turnover included): {readout: value}."""
+        self.settle(parameters)
+        self.rr[self.input_id] = float(dose)
+        try:
+            row = self.rr.simulate(0.0, SETTLE_TIME, 2, selections=self._selections)[-1]
+        except RuntimeError as exc:
+            raise SimulationError(" ".join(str(exc).split())[:200]) from exc
+        return dict(zip(self.readouts, map(float, row)))
+
     def _current(self):
         return {r: float(self.rr[s]) for r, s in zip(self.readouts, self._selections)}
 

@@ -13,9 +13,10 @@ from . import common
 def run(args):
     """Settle the scenario at insulin 0, step insulin to --dose, follow the readouts.
 
-    Writes timecourse (scenario, time, readout, value) and readouts (basal,
-    value at --at, peak, time to peak, time to half-maximum, AUC) tables and a
-    figure.
+    Writes timecourse (scenario, time, readout, value) and readouts (scenario,
+    dose, readout, basal, value_at, at_time, peak, time_to_peak,
+    time_to_half_max, auc, steady_state: the steady state with insulin held at
+    --dose) tables and a figure.
     """
     sim = common.simulator(args)
     name, parameters = common.scenario(args, sim)
@@ -28,6 +29,8 @@ def run(args):
     tidy = (frame.reset_index().melt(id_vars="time", var_name="readout", value_name="value")
             .assign(scenario=name)[["scenario", "time", "readout", "value"]])
     summary = summarise(frame, at=args.at)
+    steady = sim.stimulated_steady_state(parameters, args.dose)
+    summary["steady_state"] = summary.readout.map(steady)
     summary.insert(0, "scenario", name)
     summary.insert(1, "dose", args.dose)
     meta = common.metadata(args, sim, "simulate", name, parameters,
@@ -41,7 +44,8 @@ def run(args):
 def print_summary(summary, name, dose):
     at = summary["at_time"].iloc[0]
     print(f"\n{name}: insulin {dose:g} nM")
-    table = summary[["readout", "basal", "value_at", "peak", "time_to_peak", "time_to_half_max"]]
+    table = summary[["readout", "basal", "value_at", "peak", "time_to_peak", "time_to_half_max",
+                     "steady_state"]]
     table = table.rename(columns={"value_at": f"at {at:g} min", "time_to_peak": "t_peak",
                                   "time_to_half_max": "t_half"})
     with pd.option_context("display.float_format", "{:.4g}".format, "display.width", 120):

@@ -1,0 +1,35 @@
+"""sensitivity: local sensitivities, MCA, Morris and Sobol with sensible defaults."""
+from ..cli import analysis
+from ..parallel import default_workers
+
+
+@analysis("sensitivity", "local sensitivity, MCA, Morris and Sobol in one go (make sensitivity)")
+def run(args):
+    """Runs local-sensitivity, mca, morris (n=64) and sobol (n=512) on the project's
+    model into results/<analysis>/ (each resumable); `make report` then shows their
+    figures. Each analysis has its own subcommand for other settings."""
+    from ..cli import main
+    workers = ["--workers", str(args.workers)]
+    steps = [
+        ["local-sensitivity", "--out", "results/local-sensitivity"],
+        ["mca", "--out", "results/mca"],
+        ["morris", "--n", str(args.morris_n), *workers, "--resume", "--out", "results/morris"],
+        ["sobol", "--n", str(args.sobol_n), *workers, "--resume", "--out", "results/sobol"],
+    ]
+    for step in steps:
+        print(f"\n== {step[0]} ==")
+        status = main(step)
+        if status:
+            return status
+    return 0
+
+
+def arguments(parser):
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="local worker processes for Morris and Sobol (default: all cores)")
+    parser.add_argument("--morris-n", type=int, default=64, help="Morris trajectories (default 64)")
+    parser.add_argument("--sobol-n", type=int, default=512,
+                        help="Sobol base samples, a power of two (default 512)")
+
+
+run.arguments = arguments
