@@ -1,0 +1,75 @@
+"""local-sensitivity: scaled sensitivity coefficients of every readout to every parameter."""
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from ..cli import add_model_options, add_output_options, add_scenario_options, analysis
+from ..doseresponse import log_doses
+from ..errors import UserError
+from ..local_sensitivity import (DOSE_RESPONSE_READOUT, check_parameters, scaled_sensitivities,
+                                 time_measure, top_coefficients)
+from ..sensitivity_plots import sensitivity_heatmap
+from . import common
+
+
+@analysis("local-sensitivity", "scaled sensitivity coefficients d ln(readout) / d ln(parameter)")
+def run(args):
+    """Perturb each kinetic parameter and scale factor (every constant parameter but
+    the inputs and those equal to 0, or the --parameter ids) by exp(+-STEP) and
+    take the central difference of ln(readout): the readouts --time min after
+    stepping insulin to --dose, at the insulin-stimulated steady state, and the
+    EC50 and Emax of the glucose-uptake dose-response (--doses over --dose-range).
+
+    Writes local_sensitivity (parameter, readout, measure, coefficient, value,
+    status) and one heatmap per measure.
+    """
+    if args.top < 1:
+        raise UserError(f"--top {args.top}: show at least one parameter")
+    sim = common.simulator(args)
+    name, scenario = common.scenario(args, sim)
+    parameters = check_parameters(sim, args.parameter)
+    doses = log_doses(args.doses, *args.dose_range)
+    from tqdm import tqdm
+    with tqdm(total=len(parameters), desc="local-sensitivity", unit="parameter", leave=False,
+              dynamic_ncols=True) as bar:
+        table = scaled_sensitivities(sim, parameters, args.dose, args.time, args.step, scenario,
+                                     doses=doses, progress=bar)
+    settings = {"dose": args.dose, "time": args.time, "step": args.step,
+                "method": "central difference in ln(parameter), error O(step^2)",
+                "ec50_doses": doses, "perturbed": parameters}
+    meta = common.metadata(args, sim, "local-sensitivity", name, scenario, settings)
+    common.write(table, args, "local_sensitivity", meta)
+    for measure in table.measure.unique():
+        part = table[table.measure == measure]
+        height = 2.0 + 0.22 * min(args.top, part.parameter.nunique())
+        fig, ax = plt.subplots(figsize=(2.5 + 0.45 * part.readout.nunique(), height))
+        sensitivity_heatmap(table, measure, ax=ax, top=args.top)
+        common.save_figure(fig, args, f"local_sensitivity_{measure}")
+    bad = int((table.status != "ok").sum())
+    readout = DOSE_RESPONSE_READOUT if DOSE_RESPONSE_READOUT in sim.readouts else sim.readouts[0]
+    measure = time_measure(args.time)
+    top = top_coefficients(table, readout, measure, 10)
+    print(f"\ntop 10 |d ln {readout} / d ln p|, {measure} after {args.dose:g} nM insulin "
+          f"({name}):")
+    with pd.option_context("display.float_format", "{:.4g}".format, "display.width", 160):
+        print(top[["parameter", "coefficient", "value"]].to_string(index=False))
+    if bad:
+        print(f"{bad} coefficient(s) undefined; see the status column")
+
+
+def arguments(parser):
+    add_model_options(parser)
+    add_scenario_options(parser)
+    common.add_dose_options(parser)
+    parser.add_argument("--dose", type=float, default=1.0,
+                        help="insulin step for the time and steady-state measures, nM (default 1)")
+    parser.add_argument("--step", type=float, default=1e-3,
+                        help="log-space perturbation: p * exp(+-STEP) (default 1e-3)")
+    parser.add_argument("--parameter", action="append", metavar="ID",
+                        help="perturb only this parameter (repeatable; default: all kinetic "
+                             "parameters and scale factors)")
+    parser.add_argument("--top", type=int, default=30,
+                        help="parameters shown per heatmap (default 30)")
+    add_output_options(parser, "local-sensitivity")
+
+
+run.arguments = arguments
