@@ -146,6 +146,16 @@ class Simulator:
         A solver failure at one dose is a row with status 'solver_failure'.
         """
         doses = check_doses(doses, self.input_id)
+        values, basal, status, message = self.response_arrays(parameters, doses, time)
+        columns = {"dose": doses, "status": status, "message": message}
+        columns.update({r: values[:, j] for j, r in enumerate(self.readouts)})
+        columns.update({f"{r}_basal": np.full(len(doses), basal[j])
+                        for j, r in enumerate(self.readouts)})
+        return pd.DataFrame(columns)
+
+    def response_arrays(self, parameters, doses, time=10.0):
+        """The numbers of :meth:`response` without the table (for inner loops):
+        (values[dose, readout], basal[readout], status list, message list)."""
         if not time > 0:
             raise UserError(f"readout time must be > 0 min, got {time}")
         n = len(self.readouts)
@@ -156,25 +166,19 @@ class Simulator:
             self.settle(parameters)
             basal = np.array([self.rr[s] for s in self._selections], dtype=float)
         except SimulationError as exc:
-            basal = np.full(n, np.nan)
-            status, message = ["solver_failure"] * len(doses), [str(exc)] * len(doses)
-        else:
-            rr = self.rr
-            rr.timeCourseSelections = self._selections
-            for i, dose in enumerate(doses):
-                if i:
-                    self._restore()
-                rr[self.input_id] = float(dose)
-                try:
-                    values[i] = rr.simulate(0.0, time, 2)[-1]
-                except RuntimeError as exc:
-                    status[i], message[i] = "solver_failure", " ".join(str(exc).split())[:200]
-        frame = pd.DataFrame({"dose": doses, "status": status, "message": message})
-        for j, readout in enumerate(self.readouts):
-            frame[readout] = values[:, j]
-        for j, readout in enumerate(self.readouts):
-            frame[f"{readout}_basal"] = basal[j]
-        return frame
+            return values, np.full(n, np.nan), ["solver_failure"] * len(doses), \
+                [str(exc)] * len(doses)
+        rr = self.rr
+        rr.timeCourseSelections = self._selections
+        for i, dose in enumerate(doses):
+            if i:
+                self._restore()
+            rr[self.input_id] = float(dose)
+            try:
+                values[i] = rr.simulate(0.0, time, 2)[-1]
+            except RuntimeError as exc:
+                status[i], message[i] = "solver_failure", " ".join(str(exc).split())[:200]
+        return values, basal, status, message
 
     def stimulated_steady_state(self, parameters=None, dose=1.0):
         """Readouts at the steady state reached with the input held at ``dose``

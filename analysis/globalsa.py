@@ -111,15 +111,18 @@ class Chunk:
 def evaluate_chunk(chunk):
     """One row per sample: sample, status, message, then one column per readout."""
     sim = chunk.spec.simulator()
-    out = []
-    for offset, row in enumerate(chunk.rows):
-        params = to_parameters(chunk.factors, row)
-        frame = sim.response(params, [chunk.dose], chunk.time)
-        record = frame.iloc[0]
-        out.append({"sample": chunk.start + offset, "status": record["status"],
-                    "message": record["message"],
-                    **{r: float(record.get(r, np.nan)) for r in sim.readouts}})
-    return pd.DataFrame(out)
+    doses = np.array([chunk.dose])
+    values = np.full((len(chunk.rows), len(sim.readouts)), np.nan)
+    status, message = [], []
+    for i, row in enumerate(chunk.rows):
+        v, _, s, m = sim.response_arrays(to_parameters(chunk.factors, row), doses, chunk.time)
+        values[i] = v[0]
+        status.append(s[0])
+        message.append(m[0])
+    columns = {"sample": np.arange(chunk.start, chunk.start + len(chunk.rows)),
+               "status": status, "message": message}
+    columns.update({r: values[:, j] for j, r in enumerate(sim.readouts)})
+    return pd.DataFrame(columns)
 
 
 def make_chunks(spec, factors, samples, dose, time, size):
