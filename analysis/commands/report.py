@@ -44,8 +44,7 @@ def run(args):
     common.write(fits, args, "fits", meta)
     out = Path(args.out)
     figures = _figures(args, sim, points, fits, main, list(cat.causes))
-    earlier = sorted(p for p in RESULTS.glob("*/*.png")
-                     if p.resolve().parent != out.resolve()) if RESULTS.is_dir() else []
+    earlier = _earlier_sections(out)
     sections = [
         ("Healthy response", "Settled at insulin 0, then 100 nM insulin at t = 0.",
          [figures["timecourse"]]),
@@ -60,12 +59,54 @@ def run(args):
         ("Mechanisms", "Glucose-uptake dose-responses of every mechanism.",
          [figures["mechanisms"]]),
     ]
-    if earlier:
-        sections.append(("Other analyses", "Figures found under results/.", earlier))
+    sections += earlier
     path = write_report(out / "index.html", "Insulin resistance: which disruption, and how much",
                         sections, meta)
     print(f"wrote {path}")
     print(table.to_string(index=False, float_format="{:.3g}".format))
+
+
+TITLES = {  # results/<folder> -> (heading, text, table file, columns to show)
+    "sobol": ("Global sensitivity: Sobol indices", "First-order (S1) and total (ST) Sobol "
+              "indices of 10-min glucose uptake at 1 nM over every mechanism's plausible range.",
+              "sobol_indices.parquet", ["factor", "S1", "S1_conf", "ST", "ST_conf"]),
+    "morris": ("Global sensitivity: Morris screening", "mu* ranks influence; sigma flags "
+               "interactions or non-linearity.", "morris_indices.parquet",
+               ["factor", "mu_star", "mu_star_conf", "sigma"]),
+    "local-sensitivity": ("Local sensitivity", "Scaled sensitivity coefficients "
+                          "d ln(readout) / d ln(parameter), central differences.", None, None),
+    "mca": ("Metabolic control analysis", "Control coefficients at the insulin-stimulated "
+            "steady state.", None, None),
+    "bench": ("Speed (make bench)", "Milliseconds per simulation of the same protocol, our "
+              "pipeline beside its peers, on the machine that ran the bench.", "bench.parquet",
+              ["item", "contender", "value", "unit", "target", "met"]),
+}
+
+
+def _earlier_sections(out):
+    """One section per analysis folder under results/ (other than the report's own)."""
+    import pandas as pd
+    if not RESULTS.is_dir():
+        return []
+    sections = []
+    for folder in sorted(p for p in RESULTS.iterdir() if p.is_dir()):
+        if folder.resolve() == out.resolve():
+            continue
+        figures = sorted(folder.glob("*.png"))
+        heading, text, table, columns = TITLES.get(
+            folder.name, (f"{folder.name}", f"Figures of results/{folder.name}/.", None, None))
+        items = []
+        if table and (folder / table).exists():
+            frame = pd.read_parquet(folder / table)
+            if "readout" in frame:
+                frame = frame[frame.readout == "glucose_uptake"]
+                key = columns[3] if folder.name == "sobol" else columns[1]
+                frame = frame.sort_values(key, ascending=False)
+            items.append(frame[[c for c in columns if c in frame]])
+        items += figures
+        if items:
+            sections.append((heading, text, items))
+    return sections
 
 
 def _figures(args, sim, points, fits, main, causes):
