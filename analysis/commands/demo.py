@@ -26,6 +26,7 @@ def run(args):
         table[f"10 min, {dose:g} nM"] = sim.timecourse({}, dose, np.array([0.0, 10.0])).iloc[-1]
     print("\nhealthy, settled at insulin 0, then an insulin step (concentrations in nM per litre "
           "of cytosol; glucose_uptake in nM/min):")
+    table = table.mask(table.abs() < 1e-15, 0.0)   # solver round-off around zero
     with pd.option_context("display.float_format", "{:.4g}".format):
         print(table.to_string())
     from ..cli import main
