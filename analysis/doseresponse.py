@@ -28,12 +28,12 @@ def log_doses(count=25, low=1e-3, high=1e3):
     return np.logspace(np.log10(low), np.log10(high), int(count))
 
 
-def simulate_doses(sim, scenarios, doses, time=10.0, progress=None, **tags):
+def simulate_doses(sim, scenarios, doses, time=10.0, progress=None, workers=1, **tags):
     """Tidy points for each (name -> parameters) scenario: scenario, dose, readout,
     value (at ``time`` after the step), basal (before it), status, message."""
     spec = spec_of(sim)
     tasks = [make_task(spec, name, params, doses, time, **tags) for name, params in scenarios.items()]
-    return run_tasks(tasks, progress)
+    return run_tasks(tasks, progress, workers)
 
 
 def fit_points(points, by=("scenario",)):
@@ -61,11 +61,11 @@ def classify(fits, reference="healthy", **thresholds):
 
 
 def dose_response(sim, scenarios, doses, time=10.0, reference="healthy", progress=None,
-                  **thresholds):
+                  workers=1, **thresholds):
     """(points, fits) for named scenarios; fits compared with ``reference`` if present."""
     if reference not in scenarios:
         scenarios = {reference: {}, **scenarios}
-    points = simulate_doses(sim, scenarios, doses, time, progress)
+    points = simulate_doses(sim, scenarios, doses, time, progress, workers)
     fits = classify(fit_points(points), reference, **thresholds)
     return points, fits
 

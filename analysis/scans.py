@@ -41,7 +41,7 @@ def _scenarios(catalogue, base, grid, allow_out_of_range):
 
 
 def scan_1d(sim, catalogue, mechanism, values, doses, time=10.0, reference_dose=1.0, base=None,
-            allow_out_of_range=False, progress=None):
+            allow_out_of_range=False, progress=None, workers=1):
     """(points, fits) along one mechanism; fits gain ``strength`` and Kahn columns
     against healthy, and ``value_at_reference`` (the readout at ``reference_dose``)."""
     doses = np.union1d(doses, [reference_dose])
@@ -49,7 +49,7 @@ def scan_1d(sim, catalogue, mechanism, values, doses, time=10.0, reference_dose=
     scenarios = {"healthy": {}, **_scenarios(catalogue, base, grid, allow_out_of_range)}
     strength_of = {name: (np.nan if name == "healthy" else float(v))
                    for name, v in zip(scenarios, [None] + list(values))}
-    points = simulate_doses(sim, scenarios, doses, time, progress)
+    points = simulate_doses(sim, scenarios, doses, time, progress, workers)
     fits = classify(fit_points(points))
     at_ref = points[np.isclose(points.dose, reference_dose)].set_index(["scenario", "readout"])
     fits["value_at_reference"] = [at_ref.value.get((s, r), np.nan)
@@ -61,7 +61,7 @@ def scan_1d(sim, catalogue, mechanism, values, doses, time=10.0, reference_dose=
 
 
 def scan_2d(sim, catalogue, mech_a, values_a, mech_b, values_b, doses, time=10.0,
-            reference_dose=1.0, allow_out_of_range=False, progress=None):
+            reference_dose=1.0, allow_out_of_range=False, progress=None, workers=1):
     """(points, grid): the grid has one row per (strength_a, strength_b, readout)
     with the value at the reference dose, the fitted emax and ec50, each as a
     fraction of healthy, and the interaction ratio observed / (single a x single b)."""
@@ -86,7 +86,7 @@ def scan_2d(sim, catalogue, mech_a, values_a, mech_b, values_b, doses, time=10.0
         scenario = catalogue.scenario(mechanisms=point, allow_out_of_range=allow_out_of_range)
         scenarios[scenario.name] = scenario.parameters
         keys[scenario.name] = (float(a), float(b))
-    points = simulate_doses(sim, scenarios, doses, time, progress)
+    points = simulate_doses(sim, scenarios, doses, time, progress, workers)
     fits = fit_points(points).set_index(["scenario", "readout"])
     at_ref = points[np.isclose(points.dose, reference_dose)].set_index(["scenario", "readout"])
     rows = []

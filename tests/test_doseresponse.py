@@ -154,3 +154,13 @@ def test_bad_input_is_one_clear_line(argv, message, capsys, tmp_path):
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and message in err and "\n" not in err
     assert not list(tmp_path.glob("o/*.parquet"))
+
+
+@pytest.mark.slow
+def test_dose_response_on_two_workers_equals_serial(sim, cat):
+    scenarios = {name: cat.scenario(mechanisms={name: cat.resistant_end(name)}).parameters
+                 for name in list(cat.mechanisms)[:8]}
+    serial = dose_response(sim, scenarios, log_doses(9), workers=1)
+    parallel = dose_response(sim, scenarios, log_doses(9), workers=2)
+    for a, b in zip(serial, parallel):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)

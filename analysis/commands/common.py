@@ -65,6 +65,13 @@ def save_figure(fig, args, name):
     return path
 
 
+def add_workers_option(parser):
+    from ..parallel import default_workers
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="local worker processes (default: all cores; runs with few "
+                             "scenarios stay in this process)")
+
+
 def add_dose_options(parser):
     group = parser.add_argument_group("doses")
     group.add_argument("--doses", type=int, default=25, help="number of insulin doses (default 25)")
@@ -111,6 +118,13 @@ def scenario_set(args, sim):
                 s = cat.scenario(cause=cause)
                 scenarios[s.name] = s.parameters
     return scenarios
+
+
+def workers(args):
+    value = getattr(args, "workers", 1)
+    if value < 1:
+        raise UserError(f"--workers {value}: give 1 or more")
+    return value
 
 
 def progress_bar(total, desc):

@@ -26,6 +26,7 @@ def run(args):
     scenarios = common.scenario_set(args, sim)
     with common.progress_bar(len(scenarios), "dose-response") as bar:
         points, fits = dose_response(sim, scenarios, doses, args.time, progress=bar,
+                                     workers=common.workers(args),
                                      ec50_threshold=args.ec50_threshold,
                                      emax_threshold=args.emax_threshold)
     settings = {"doses": doses, "time": args.time, "ec50_threshold": args.ec50_threshold,
@@ -57,6 +58,7 @@ def arguments(parser):
     add_scenario_options(parser)
     common.add_set_options(parser)
     common.add_dose_options(parser)
+    common.add_workers_option(parser)
     parser.add_argument("--ec50-threshold", type=float, default=1.25,
                         help="EC50 ratio above which sensitivity is reduced (default 1.25)")
     parser.add_argument("--emax-threshold", type=float, default=0.8,

@@ -30,7 +30,8 @@ def run(args):
     kinds = {"healthy": "reference"}
     kinds.update({n: "cause" for n in cat.causes})
     with common.progress_bar(2 * len(scenarios), "report") as bar:
-        points, fits = dose_response(sim, scenarios, doses, 10.0, progress=bar)
+        points, fits = dose_response(sim, scenarios, doses, 10.0, progress=bar,
+                                     workers=common.workers(args))
         comp = compensation_table(sim, scenarios, "glucose_uptake", 1.0, 10.0, progress=bar)
     main = fits[fits.readout == "glucose_uptake"].copy()
     main.insert(1, "kind", [kinds.get(s, "mechanism") for s in main.scenario])
@@ -135,6 +136,7 @@ def arguments(parser):
     parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
                         help="your own catalogue file (TOML; repeatable)")
     parser.add_argument("--doses", type=int, default=25, help="insulin doses (default 25)")
+    common.add_workers_option(parser)
     parser.add_argument("--strength-at", choices=("resistant_end", "mid"), default="resistant_end",
                         help="mechanism strength (default: resistant end of the range)")
     add_output_options(parser, "report")

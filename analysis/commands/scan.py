@@ -27,6 +27,7 @@ def _common_arguments(parser, name, points):
     parser.add_argument("--reference-dose", type=float, default=1.0,
                         help="insulin dose of the single-dose readouts, nM (default 1)")
     common.add_dose_options(parser)
+    common.add_workers_option(parser)
     add_output_options(parser, name)
 
 
@@ -45,7 +46,8 @@ def scan(args):
     doses = log_doses(args.doses, *args.dose_range)
     with common.progress_bar(len(values) + 1, f"scan {mech.name}") as bar:
         points, fits = scan_1d(sim, cat, mech.name, values, doses, args.time, args.reference_dose,
-                               args.base_cause, args.allow_out_of_range, bar)
+                               args.base_cause, args.allow_out_of_range, bar,
+                               common.workers(args))
     settings = {"mechanism": mech.name, "strengths": values, "doses": doses, "time": args.time,
                 "reference_dose": args.reference_dose, "base_cause": args.base_cause}
     meta = common.metadata(args, sim, "scan", mech.name, None, settings)
@@ -92,7 +94,8 @@ def scan2d(args):
     doses = log_doses(args.doses, *args.dose_range)
     with common.progress_bar((len(values_a) + 1) * (len(values_b) + 1), "scan2d") as bar:
         points, grid = scan_2d(sim, cat, a.name, values_a, b.name, values_b, doses, args.time,
-                               args.reference_dose, args.allow_out_of_range, bar)
+                               args.reference_dose, args.allow_out_of_range, bar,
+                               common.workers(args))
     settings = {"mechanisms": [a.name, b.name], "strengths_a": values_a, "strengths_b": values_b,
                 "doses": doses, "time": args.time, "reference_dose": args.reference_dose}
     meta = common.metadata(args, sim, "scan2d", f"{a.name} x {b.name}", None, settings)
