@@ -15,7 +15,7 @@ from .loader import Model
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SBML = ROOT / "sbml" / "insulin_signaling.xml"
 DEFAULT_READOUTS = ("pIR", "pIRS1_Y", "pIRS1_S307", "PIP3", "pAKT_T308", "pAKT_S473", "pAS160",
-                    "pS6K1", "GLUT4_membrane_fraction", "glucose_uptake")
+                    "pS6K1", "pERK", "GLUT4_membrane_fraction", "glucose_uptake")
 TOLERANCES = {"relative": 1e-8, "absolute": 1e-12}
 SETTLE_TIME = 1e5     # min; slowest healthy mode (GLUT4 turnover) is about 900 min
 SETTLE_RATE = 1e-7    # largest |d[S]/dt| / max(|[S]|) accepted as steady, per minute

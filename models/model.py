@@ -4,16 +4,17 @@
                                     -> glut4 (AS160, GLUT4 traffic, uptake)
     stress (TNF-alpha, FFA -> JNK1, IKKbeta, PKCtheta -> IRS1 S307)
     exercise (AMPK -> GLUT4)
+    erk (SHC1 -> ERK: the mitogenic branch)
 
 Time in minutes, concentrations in nM per litre of cytosol (compartments.py).
 """
 from pysb import Expression, Model
 
-from . import akt, exercise, feedback, glut4, irs, pi3k, receptor, stress
+from . import akt, erk, exercise, feedback, glut4, irs, pi3k, receptor, stress
 from .parameters import TABLE, ParameterBook
 from .shared import add, observable
 
-MODULES = (receptor, irs, pi3k, akt, feedback, glut4, stress, exercise)
+MODULES = (receptor, irs, pi3k, akt, feedback, glut4, stress, exercise, erk)
 INPUTS = ("insulin", "glucose", "TNFa", "FFA", "AMPK_activity")
 OPTIONS = {"name": "insulin_signaling", "parameter_table": TABLE}
 
@@ -42,6 +43,8 @@ OBSERVABLES = {
     "pIKKbeta": ("IKBKB", {"s177": "p"}),
     "pPKCtheta": ("PRKCQ", {"t538": "p"}),
     "pAMPK": ("PRKAA2", {"t172": "p"}),
+    "pSHC1": ("SHC1", {"y317": "p"}),
+    "pERK": ("MAPK1", {"t185": "p"}),
 }
 
 

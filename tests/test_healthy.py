@@ -105,3 +105,15 @@ def test_ampk_raises_membrane_glut4_without_insulin(sim):
     rest, _ = values(sim, "GLUT4_membrane_fraction", 0.0, 10.0)
     exercise, _ = values(sim, "GLUT4_membrane_fraction", 0.0, 10.0, {"AMPK_activity": 1.0})
     assert exercise > 3 * rest
+
+
+def test_selective_insulin_resistance_spares_the_erk_branch(sim):
+    # defects below the receptor impair the metabolic branch only (Cusi 2000)
+    healthy = sim.response({}, [1.0]).iloc[0]
+    for defect in ({"scale_IRS1_total": 0.3}, {"scale_PI3K_activity": 0.3}, {"TNFa": 1.0}):
+        row = sim.response(defect, [1.0]).iloc[0]
+        assert row.glucose_uptake < 0.8 * healthy.glucose_uptake, defect
+        assert row.pERK == pytest.approx(healthy.pERK, rel=1e-3), defect
+    fewer_receptors = sim.response({"scale_INSR_total": 0.2}, [1.0]).iloc[0]
+    assert fewer_receptors.pERK < 0.6 * healthy.pERK
+    assert fewer_receptors.glucose_uptake < 0.9 * healthy.glucose_uptake

@@ -11,7 +11,8 @@ from models.parameters import TABLE, ParameterTableError, load_table
 UNIPROT = {"INS": "P01308", "INSR": "P06213", "PTPN1": "P18031", "IRS1": "P35568",
            "PTEN": "P60484", "INPPL1": "O15357", "PDPK1": "O15530", "AKT2": "P31751",
            "RPS6KB1": "P23443", "TBC1D4": "O60343", "GLUT4": "P14672", "MAPK8": "P45983",
-           "IKBKB": "O14920", "PRKCQ": "Q04759", "PRKAA2": "P54646"}
+           "IKBKB": "O14920", "PRKCQ": "Q04759", "PRKAA2": "P54646", "SHC1": "P29353",
+           "MAPK1": "P28482"}
 COMPLEXES = {"PI3K": {"P27986", "P42336"}, "MTORC1": {"P42345", "Q8N122"},
              "MTORC2": {"P42345", "Q6R327"}}
 OBSERVABLES = ("pIR", "pIRS1_Y", "pIRS1_S307", "PIP3", "pAKT_T308", "pAKT_S473", "pAS160",
