@@ -56,6 +56,36 @@ def _dose_response(sim, parameters, doses, readout, time):
     return fit, points
 
 
+def _best_strength(sim, catalogue, mech, observation, healthy, doses, readout, time, tolerance):
+    """The row of one mechanism: a coarse grid over its range, then a bounded search
+    around the best grid point (log strength for fold changes)."""
+    log = mech.kind == "fold"
+    low, high = np.log(mech.range) if log else mech.range
+    cache = {}
+
+    def misfit(x):
+        strength = float(np.clip(np.exp(x) if log else x, *mech.range))
+        scenario = catalogue.scenario(mechanisms={mech.name: strength})
+        fit, curve = _dose_response(sim, scenario.parameters, doses, readout, time)
+        cache[x] = (strength, fit)
+        if fit.status not in ("ok", "extrapolated", "poor_fit"):
+            return 1e6
+        return observation.misfit(fit, healthy, curve)
+
+    grid = np.linspace(low, high, 5)
+    errors = [misfit(x) for x in grid]
+    best = int(np.argmin(errors))
+    lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    result = minimize_scalar(misfit, bounds=(lo, hi), method="bounded",
+                             options={"xatol": 1e-4 * max(abs(high - low), 1e-9)})
+    x = result.x if result.fun <= errors[best] else grid[best]
+    strength, fit = cache[x]
+    error = min(result.fun, errors[best])
+    return {"mechanism": mech.name, "level": mech.level, "strength": strength,
+            "ec50_ratio": fit.ec50 / healthy.ec50, "emax_ratio": fit.emax / healthy.emax,
+            "misfit": error, "explains": bool(error <= tolerance), "evaluations": len(cache)}
+
+
 def attribute(sim, catalogue, observation, readout="glucose_uptake", doses=None, time=10.0,
               tolerance=1e-3, mechanisms=None, progress=None):
     """Ranked table (COLUMNS): the best strength of each mechanism and its misfit.
@@ -64,35 +94,8 @@ def attribute(sim, catalogue, observation, readout="glucose_uptake", doses=None,
     healthy, _ = _dose_response(sim, {}, doses, readout, time)
     rows = []
     for name in mechanisms or catalogue.mechanisms:
-        mech = catalogue.mechanisms[name]
-        log = mech.kind == "fold"
-        low, high = mech.range
-        if log:
-            low, high = np.log(low), np.log(high)
-        cache = {}
-
-        def misfit(x):
-            strength = float(np.clip(np.exp(x) if log else x, *mech.range))
-            scenario = catalogue.scenario(mechanisms={name: strength})
-            fit, curve = _dose_response(sim, scenario.parameters, doses, readout, time)
-            cache[x] = (strength, fit)
-            if fit.status not in ("ok", "extrapolated", "poor_fit"):
-                return 1e6
-            return observation.misfit(fit, healthy, curve)
-
-        grid = np.linspace(low, high, 5)
-        errors = [misfit(x) for x in grid]
-        best = int(np.argmin(errors))
-        lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
-        result = minimize_scalar(misfit, bounds=(lo, hi), method="bounded",
-                                 options={"xatol": 1e-4 * max(abs(high - low), 1e-9)})
-        x = result.x if result.fun <= errors[best] else grid[best]
-        strength, fit = cache[x]
-        error = min(result.fun, errors[best])
-        rows.append({"mechanism": name, "level": mech.level, "strength": strength,
-                     "ec50_ratio": fit.ec50 / healthy.ec50, "emax_ratio": fit.emax / healthy.emax,
-                     "misfit": error, "explains": bool(error <= tolerance),
-                     "evaluations": len(cache)})
+        rows.append(_best_strength(sim, catalogue, catalogue.mechanisms[name], observation,
+                                   healthy, doses, readout, time, tolerance))
         if progress is not None:
             progress.update(1)
     table = pd.DataFrame(rows).sort_values("misfit", kind="stable").reset_index(drop=True)

@@ -200,7 +200,7 @@ class PySBCython:
         observables = {o.name for o in model.observables}
         expressions = {e.name for e in model.expressions}
         self._kinds = ["observables" if r in observables else "expressions" for r in self.readouts]
-        for r, kind in zip(self.readouts, self._kinds):
+        for r in self.readouts:
             if r not in observables and r not in expressions:
                 raise ValueError(f"readout {r} is neither an observable nor an expression of the "
                                  "PySB model")

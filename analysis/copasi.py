@@ -115,7 +115,7 @@ def _check_times(times):
     try:
         times = [float(t) for t in times]
     except (TypeError, ValueError):
-        raise UserError("times must be numbers")
+        raise UserError("times must be numbers") from None
     if not times or any(not math.isfinite(t) or t < 0 for t in times) \
             or any(b <= a for a, b in zip(times, times[1:])):
         raise UserError("times must be a non-empty, strictly increasing list of finite numbers >= 0")

@@ -127,13 +127,13 @@ class Model:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise UserError(f"not valid SBML: {path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+            raise UserError(f"not valid SBML: {path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         self.doc = _check_document(libsbml.readSBMLFromString(text), path)
         self.sbml = self.doc.getModel()
         try:
             self.rr = roadrunner.RoadRunner(text)
         except Exception as exc:  # roadrunner raises RuntimeError with multi-line text
-            raise UserError(f"libroadrunner cannot load {path}: {_one_line(exc)}")
+            raise UserError(f"libroadrunner cannot load {path}: {_one_line(exc)}") from None
         rules = [self.sbml.getRule(i) for i in range(self.sbml.getNumRules())]
         self._assigned = {r.getVariable() for r in rules if r.isAssignment()}
         self._rated = {r.getVariable() for r in rules if r.isRate()}
@@ -185,12 +185,12 @@ class Model:
             try:
                 value = float(value)
             except (TypeError, ValueError):
-                raise UserError(f"value for '{id}' must be a number, got {value!r}")
+                raise UserError(f"value for '{id}' must be a number, got {value!r}") from None
             selector = f"init([{id}])" if id in species else f"init({id})"
             try:
                 self.rr[selector] = value
             except Exception as exc:
-                raise UserError(f"cannot set '{id}' to {value}: {_one_line(exc)}")
+                raise UserError(f"cannot set '{id}' to {value}: {_one_line(exc)}") from None
 
     def reset(self):
         """Back to initial state (time 0) keeping values given to ``set_values``;

@@ -104,7 +104,7 @@ def _interactions(table, healthy_a, healthy_b):
     for measure in ("value_at_reference", "emax"):
         fraction = np.full(len(table), np.nan)
         expected = np.full(len(table), np.nan)
-        for readout, part in table.groupby("readout"):
+        for _, part in table.groupby("readout"):
             idx = part.set_index(["strength_a", "strength_b"])[measure]
             base = idx[(healthy_a, healthy_b)]
             for i, row in part.iterrows():

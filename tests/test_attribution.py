@@ -1,5 +1,4 @@
 """Attribution recovers the mechanism and strength behind a synthetic observation."""
-import numpy as np
 import pytest
 
 from analysis.attribution import Observation, attribute

@@ -11,7 +11,6 @@ from analysis.catalogue import load_catalogue
 from analysis.cli import main
 from analysis.doseresponse import compensatory_dose, dose_response, log_doses
 from analysis.engine import DEFAULT_SBML, Simulator
-from analysis.errors import UserError
 from analysis.results import read_table
 from analysis.scans import scan_1d, scan_2d
 

@@ -1,7 +1,6 @@
 """sobol, morris: global sensitivity over mechanism strengths (SALib), parallel,
 chunked and resumable."""
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from .. import globalsa
