@@ -132,6 +132,7 @@ class BareRoadRunner:
 
     def __init__(self, sbml=DEFAULT_SBML, readouts=None, tolerances=None, input_id="insulin"):
         import roadrunner
+
         from .engine import DEFAULT_READOUTS, TOLERANCES
         tol = {**TOLERANCES, **(tolerances or {})}
         self.rr = rr = roadrunner.RoadRunner(str(sbml))
@@ -181,6 +182,7 @@ class PySBCython:
 
         from models.export import generate
         from models.model import build_model
+
         from .engine import DEFAULT_READOUTS, TOLERANCES
         tol = {**TOLERANCES, **(tolerances or {})}
         t0 = time.perf_counter()

@@ -34,6 +34,11 @@ def add_model_options(parser, readouts=True):
                                 "default: the main readouts of the project's model)")
 
 
+def add_catalogue_option(parser):
+    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
+                        help="your own mechanism/cause catalogue (TOML; repeatable)")
+
+
 def add_scenario_options(parser):
     group = parser.add_argument_group("scenario")
     group.add_argument("--cause", help="a cause from the catalogue (see `python -m analysis causes`)")
@@ -41,8 +46,7 @@ def add_scenario_options(parser):
                        help="a mechanism at a strength (repeatable; see `... mechanisms`)")
     group.add_argument("--set", action="append", default=[], metavar="ID=VALUE",
                        help="set a parameter or initial concentration by id (repeatable)")
-    group.add_argument("--catalogue", action="append", default=[], metavar="FILE",
-                       help="your own mechanism/cause catalogue (TOML; repeatable)")
+    add_catalogue_option(group)
     group.add_argument("--allow-out-of-range", action="store_true",
                        help="accept strengths outside a mechanism's plausible range")
 

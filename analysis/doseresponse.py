@@ -75,8 +75,7 @@ def compensatory_dose(sim, parameters, readout="glucose_uptake", target=None,
     """Insulin dose at which a scenario's readout reaches ``target`` (default: the
     healthy readout at ``reference_dose``); (dose, status). status is 'ok',
     'not_reachable' (below target even at ``max_dose``) or 'solver_failure'."""
-    column = sim.readouts.index(readout) if readout in sim.readouts else None
-    if column is None:
+    if readout not in sim.readouts:
         raise UserError(f"readout '{readout}' is not recorded; recorded: {', '.join(sim.readouts)}")
 
     def value(dose, params):

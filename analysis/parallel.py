@@ -105,6 +105,12 @@ def connect(address, timeout=5):
                         "cores") from None
 
 
+def local_pool(workers):
+    """A pool of ``workers`` fresh (spawned) processes; each loads its own model."""
+    return ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("spawn"))
+
+
 def execute(fn, chunks, store, workers=1, client=None, progress=None, sizes=None):
     """Run ``fn(chunk)`` for every chunk not yet in ``store`` and write each result
     as it finishes; on the Dask ``client`` if given (see :func:`connect`), else on
@@ -126,8 +132,7 @@ def execute(fn, chunks, store, workers=1, client=None, progress=None, sizes=None
         for future in dask_completed(futures, loop=client.loop):
             finished(futures[future], future.result())
     elif workers > 1 and len(pending) > 1:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with local_pool(workers) as pool:
             futures = {pool.submit(fn, chunks[i]): i for i in pending}
             for future in as_completed(futures):
                 finished(futures[future], future.result())

@@ -73,10 +73,10 @@ def run_tasks(tasks, progress=None, workers=1):
     tasks = list(tasks)
     frames = [None] * len(tasks)
     if workers > 1 and len(tasks) >= 4 * workers:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        from concurrent.futures import as_completed
+
+        from .parallel import local_pool
+        with local_pool(workers) as pool:
             futures = {pool.submit(evaluate, task): i for i, task in enumerate(tasks)}
             for future in as_completed(futures):
                 frames[futures[future]] = future.result()

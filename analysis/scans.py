@@ -72,20 +72,14 @@ def scan_2d(sim, catalogue, mech_a, values_a, mech_b, values_b, doses, time=10.0
     healthy_b = catalogue.mechanisms[mech_b].healthy
     values_a = np.union1d(values_a, [healthy_a])
     values_b = np.union1d(values_b, [healthy_b])
-    grid, keys = [], {}
+    scenarios, keys = {}, {}
     for a in values_a:
         for b in values_b:
-            point = {}
-            if a != healthy_a:
-                point[mech_a] = float(a)
-            if b != healthy_b:
-                point[mech_b] = float(b)
-            grid.append(point)
-    scenarios = {}
-    for (a, b), point in zip([(a, b) for a in values_a for b in values_b], grid):
-        scenario = catalogue.scenario(mechanisms=point, allow_out_of_range=allow_out_of_range)
-        scenarios[scenario.name] = scenario.parameters
-        keys[scenario.name] = (float(a), float(b))
+            point = {m: float(v) for m, v, healthy in ((mech_a, a, healthy_a),
+                                                       (mech_b, b, healthy_b)) if v != healthy}
+            scenario = catalogue.scenario(mechanisms=point, allow_out_of_range=allow_out_of_range)
+            scenarios[scenario.name] = scenario.parameters
+            keys[scenario.name] = (float(a), float(b))
     points = simulate_doses(sim, scenarios, doses, time, progress, workers)
     fits = fit_points(points).set_index(["scenario", "readout"])
     at_ref = points[np.isclose(points.dose, reference_dose)].set_index(["scenario", "readout"])

@@ -4,9 +4,9 @@ TNF-alpha activates JNK1 and IKKbeta (Hotamisligil 1996, Yuan 2001); free
 fatty acids, through DAG, activate PKCtheta (Griffin 1999, Kim 2004). Each
 has a small basal activity. Their phosphorylation of IRS1-S307 is in irs.py.
 """
-from .shared import add, initial, monomer, rule
-
 from pysb import Expression
+
+from .shared import add, initial, monomer, rule
 
 KINASES = (
     # (monomer, activation site, input, UniProt, description)

@@ -5,8 +5,16 @@ healthy, on the committed SBML.
 """
 import pytest
 
-from analysis.catalogue import (BUILTIN, Catalogue, Cause, Mechanism, Scenario, format_listing,
-                                listing, load_catalogue)
+from analysis.catalogue import (
+    BUILTIN,
+    Catalogue,
+    Cause,
+    Mechanism,
+    Scenario,
+    format_listing,
+    listing,
+    load_catalogue,
+)
 from analysis.engine import DEFAULT_SBML, Simulator
 from analysis.errors import UserError
 

@@ -8,8 +8,11 @@ import pytest
 from analysis.cli import main
 from analysis.engine import DEFAULT_SBML, Simulator
 from analysis.errors import UserError
-from analysis.local_sensitivity import (scaled_sensitivities, sensitivity_parameters,
-                                        top_coefficients)
+from analysis.local_sensitivity import (
+    scaled_sensitivities,
+    sensitivity_parameters,
+    top_coefficients,
+)
 from analysis.mca import steady_state_runner
 
 TWO_STATE = Path(__file__).parent / "data" / "two_state.xml"

@@ -3,7 +3,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..attribution import Observation, attribute
-from ..cli import add_model_options, add_output_options, analysis
+from ..cli import add_catalogue_option, add_model_options, add_output_options, analysis
 from ..doseresponse import log_doses
 from ..errors import UserError
 from . import common
@@ -52,8 +52,7 @@ def run(args):
 
 def arguments(parser):
     add_model_options(parser)
-    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
-                        help="your own catalogue file (TOML; repeatable)")
+    add_catalogue_option(parser)
     parser.add_argument("--ec50-ratio", type=float, help="observed EC50 / healthy EC50")
     parser.add_argument("--emax-ratio", type=float, help="observed Emax / healthy Emax")
     parser.add_argument("--points", metavar="FILE", help="observed dose-response, CSV dose,value")

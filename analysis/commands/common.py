@@ -91,9 +91,10 @@ def add_set_options(parser):
                             "range farthest from healthy (default) or half-way to it")
 
 
-def mechanism_strength(mechanism, where):
-    low, high = mechanism.range
-    end = low if abs(low - mechanism.healthy) > abs(high - mechanism.healthy) else high
+def mechanism_strength(cat, mechanism, where):
+    """Strength of a mechanism at its resistant end, or half-way to it (geometric
+    for fold changes)."""
+    end = cat.resistant_end(mechanism.name)
     if where == "resistant_end":
         return end
     if mechanism.kind == "fold" and end > 0:
@@ -111,7 +112,7 @@ def scenario_set(args, sim):
         cat.check_targets(sim.model.constant_parameters())
         if args.all_mechanisms:
             for mech in cat.mechanisms.values():
-                s = cat.scenario(mechanisms={mech.name: mechanism_strength(mech, args.strength_at)})
+                s = cat.scenario(mechanisms={mech.name: mechanism_strength(cat, mech, args.strength_at)})
                 scenarios[s.name] = s.parameters
         if args.all_causes:
             for cause in cat.causes:

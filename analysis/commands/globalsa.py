@@ -4,8 +4,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import globalsa
-from ..cli import add_model_options, add_output_options, analysis
+from ..cli import add_catalogue_option, add_model_options, add_output_options, analysis
 from ..parallel import ChunkStore, connect, default_workers, execute
+from ..plots import indices_bars
 from ..runner import spec_of
 from . import common
 
@@ -52,16 +53,11 @@ def _run(args, method):
     common.write(indices, args, f"{method}_indices", meta)
     main = common.main_readout(sim)
     fig, ax = plt.subplots(figsize=(7, 0.3 * len(factors) + 1.5))
-    globalsa_plot(indices, main, method, ax)
+    indices_bars(indices, main, method, ax)
     common.save_figure(fig, args, f"{method}_{main}")
     _print(indices, main, method)
     print(f"{failures} failed sample(s) of {len(outputs)}" if failures
           else f"all {len(outputs)} samples simulated")
-
-
-def globalsa_plot(indices, readout, method, ax):
-    from ..plots import indices_bars
-    return indices_bars(indices, readout, method, ax)
 
 
 def _print(indices, readout, method):
@@ -76,8 +72,7 @@ def _print(indices, readout, method):
 
 def _arguments(parser, method, n):
     add_model_options(parser)
-    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
-                        help="your own catalogue file (TOML; repeatable)")
+    add_catalogue_option(parser)
     parser.add_argument("--factors", nargs="+", metavar="MECHANISM",
                         help="mechanisms to vary (default: every mechanism acting on the model)")
     parser.add_argument("--range", nargs=3, action="append", metavar=("MECHANISM", "LOW", "HIGH"),

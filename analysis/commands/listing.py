@@ -1,11 +1,10 @@
 """mechanisms, causes: print the catalogue as a table."""
-from ..cli import analysis
+from ..cli import add_catalogue_option, analysis
 from . import common
 
 
 def _arguments(parser):
-    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
-                        help="your own catalogue file (TOML) to merge in (repeatable)")
+    add_catalogue_option(parser)
 
 
 def _show(args, kind):

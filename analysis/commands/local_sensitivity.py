@@ -5,8 +5,13 @@ import pandas as pd
 from ..cli import add_model_options, add_output_options, add_scenario_options, analysis
 from ..doseresponse import log_doses
 from ..errors import UserError
-from ..local_sensitivity import (DOSE_RESPONSE_READOUT, check_parameters, scaled_sensitivities,
-                                 time_measure, top_coefficients)
+from ..local_sensitivity import (
+    DOSE_RESPONSE_READOUT,
+    check_parameters,
+    scaled_sensitivities,
+    time_measure,
+    top_coefficients,
+)
 from ..sensitivity_plots import sensitivity_heatmap
 from . import common
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..cli import add_output_options, analysis
+from ..cli import add_catalogue_option, add_output_options, analysis
 from ..doseresponse import compensation_table, dose_response, log_doses
 from ..plots import dose_response_figure, kahn_map, timecourse_grid
 from ..report import write_report
@@ -19,10 +19,6 @@ def run(args):
     """Dose-responses of every mechanism (at its resistant end) and every cause,
     their Kahn classes and the insulin each needs to restore the healthy glucose
     uptake at 1 nM; with the figures of any analysis already in results/."""
-    args.readout, args.input = None, "insulin"
-    args.cause, args.mechanism, args.set = None, [], []
-    args.all_causes = args.all_mechanisms = True
-    args.allow_out_of_range = False
     sim = common.simulator(args)
     doses = log_doses(args.doses, 1e-3, 1e3)
     cat = common.catalogue(args)
@@ -133,15 +129,17 @@ def _figures(args, sim, points, fits, main, causes):
 
 
 def arguments(parser):
-    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
-                        help="your own catalogue file (TOML; repeatable)")
+    add_catalogue_option(parser)
     parser.add_argument("--doses", type=int, default=25, help="insulin doses (default 25)")
     common.add_workers_option(parser)
     parser.add_argument("--strength-at", choices=("resistant_end", "mid"), default="resistant_end",
                         help="mechanism strength (default: resistant end of the range)")
     add_output_options(parser, "report")
     from ..engine import DEFAULT_SBML
-    parser.set_defaults(sbml=str(DEFAULT_SBML))
+    # the report is of the project's model, healthy against every mechanism and cause
+    parser.set_defaults(sbml=str(DEFAULT_SBML), input="insulin", readout=None, cause=None,
+                        mechanism=[], set=[], all_causes=True, all_mechanisms=True,
+                        allow_out_of_range=False)
 
 
 run.arguments = arguments

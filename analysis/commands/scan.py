@@ -2,7 +2,7 @@
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..cli import add_model_options, add_output_options, analysis
+from ..cli import add_catalogue_option, add_model_options, add_output_options, analysis
 from ..doseresponse import log_doses
 from ..errors import unknown
 from ..plots import heatmap, scan_lines
@@ -18,8 +18,7 @@ def _mechanism(cat, name):
 
 def _common_arguments(parser, name, points):
     add_model_options(parser)
-    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
-                        help="your own catalogue file (TOML; repeatable)")
+    add_catalogue_option(parser)
     parser.add_argument("--allow-out-of-range", action="store_true",
                         help="accept strengths outside the plausible range")
     parser.add_argument("--points", type=int, default=points,
