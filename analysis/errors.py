@@ -24,6 +24,13 @@ def closest(name, candidates, n=3):
 
 def unknown(kind, name, candidates):
     """A UserError for an unknown id, naming the closest known ones."""
+    candidates = list(candidates)
     hits = closest(name, candidates)
-    hint = f"; closest: {', '.join(hits)}" if hits else ""
+    if hits:
+        hint = f"; closest: {', '.join(hits)}"
+    elif candidates:
+        more = f", ... ({len(candidates)} in all)" if len(candidates) > 8 else ""
+        hint = f"; known: {', '.join(candidates[:8])}{more}"
+    else:
+        hint = ""
     return UserError(f"unknown {kind} '{name}'{hint}")

@@ -7,7 +7,7 @@ import sys
 
 from .bng import BioNetGenNotFound
 from .model import BuildOptionError, build_model
-from .parameters import ParameterTableError
+from .parameters import TABLE, ParameterTableError
 
 
 def main(argv=None):
@@ -15,11 +15,14 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     sbml = sub.add_parser("sbml", help="write sbml/insulin_signaling.xml (L3V2) and _l2v4.xml")
     sbml.add_argument("--out", default="sbml", help="output folder (default: sbml)")
-    sub.add_parser("summary", help="print the network size")
+    summary = sub.add_parser("summary", help="print the network size")
+    for p in (sbml, summary):
+        p.add_argument("--parameter-table", default=str(TABLE),
+                       help="parameter table CSV (default: models/parameters.csv)")
     args = parser.parse_args(argv)
     try:
         from .export import generate, write_sbml
-        model = generate(build_model())
+        model = generate(build_model(parameter_table=args.parameter_table))
         if args.command == "sbml":
             for path in write_sbml(model, args.out):
                 print(f"wrote {path}")

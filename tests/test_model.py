@@ -125,3 +125,13 @@ def test_a_wrong_bngpath_is_one_clear_line(monkeypatch, tmp_path):
                          text=True, env={"BNGPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and "holds no BNG2.pl" in out.stderr
+
+
+def test_a_bad_parameter_table_on_the_command_line_is_one_line(tmp_path):
+    bad = tmp_path / "parameters.csv"
+    bad.write_text("name,value,unit,source,description\nk_PTEN,fast,1/min,x,y\n")
+    out = subprocess.run([sys.executable, "-m", "models", "summary", "--parameter-table", str(bad)],
+                         capture_output=True, text=True)
+    assert out.returncode == 2
+    assert out.stderr.strip() == (f"error: {bad}:2: parameter 'k_PTEN' has value 'fast', "
+                                  "expected a number")
