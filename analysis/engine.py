@@ -93,12 +93,15 @@ class Simulator:
         Returns the maximal relative rate of change left (per minute).
         """
         parameters = self.check_parameters(parameters)
-        key = tuple(sorted(parameters.items()))
+        return self._settle({**parameters, self.input_id: 0.0})
+
+    def _settle(self, values):
+        """Steady state with ``values`` applied (the input included); cached."""
+        key = tuple(sorted(values.items()))
         if key == self._basal_key:
             self._restore()
             return self._residual
-        self._apply(parameters)
-        self.rr[self.input_id] = 0.0
+        self._apply(values)
         try:
             self.rr.simulate(0.0, SETTLE_TIME, 2)
         except RuntimeError as exc:
@@ -116,7 +119,37 @@ class Simulator:
     def _restore(self):
         self.rr.model.setTime(0.0)
         self.rr.model.setFloatingSpeciesAmounts(self._basal_state)
-        self.rr[self.input_id] = 0.0
+        for key, value in self._basal_key:
+            if key not in self._species:
+                self.rr[key] = value
+
+    def condition_timecourse(self, parameters, before, after, times, settle=True):
+        """Readouts (array: times x readouts) of a two-condition experiment.
+
+        ``parameters`` and ``before`` are applied and the model settles (or, with
+        ``settle=False``, starts from its initial state); then ``after`` is
+        applied at time 0 (parameters and species concentrations) and the model
+        is followed to ``times`` (>= 0, increasing)."""
+        values = self.check_parameters({**parameters, **before})
+        after = self.check_parameters(after)
+        times = np.asarray(times, dtype=float)
+        if settle:
+            self._settle(values)
+        else:
+            self._basal_key = None
+            self._apply(values)
+        rr = self.rr
+        for key, value in after.items():
+            rr[f"[{key}]" if key in self._species else key] = value
+        if times[0] == 0:
+            grid, first = (times if len(times) > 1 else np.array([0.0, 1e-9])), 0
+        else:
+            grid, first = np.concatenate([[0.0], times]), 1
+        try:
+            res = np.asarray(rr.simulate(times=grid, selections=self._selections))
+        except RuntimeError as exc:
+            raise SimulationError(" ".join(str(exc).split())[:200]) from exc
+        return res[first:first + len(times)]
 
     # ------------------------------------------------------------ runs
     def timecourse(self, parameters=None, dose=0.0, times=np.linspace(0, 60, 121)):
