@@ -10,8 +10,9 @@ atomically.
 
 Tidy data (the project's simple format) is a table with columns ``readout``,
 ``dose``, ``time``, ``value`` and optionally ``sd`` (known noise), ``dataset``
-(scale and noise are per dataset; default: the readout) and ``condition``
-(a named set of parameter values, e.g. a resistant state).
+(scale and noise are per dataset; default: the readout, so a readout's healthy
+and resistant data share one scale) and ``state`` (a named set of model values,
+e.g. healthy or resistant).
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ BASAL = "basal"
 SCALE_BOUNDS = (1e-3, 1e6)
 SIGMA_BOUNDS = (1e-4, 1e4)
 TIDY_REQUIRED = ("readout", "dose", "time", "value")
-TIDY_OPTIONAL = ("sd", "dataset", "condition")
+TIDY_OPTIONAL = ("sd", "dataset", "state")
 
 
 def _petab():
@@ -68,7 +69,7 @@ def condition_table(input_id: str, doses, states: dict | None = None,
                         "model value is unknown; set it in every state")
     rows = []
     for state, values in states.items():
-        fill = {c: float(values.get(c, defaults.get(c, np.nan))) for c in columns}
+        fill = {c: _cell(values.get(c, defaults.get(c, np.nan))) for c in columns}
         label = f"{state}, " if state else ""
         rows.append({"conditionId": basal_id(state), "conditionName": f"{label}{input_id} 0",
                      input_id: 0.0, **fill})
@@ -77,6 +78,11 @@ def condition_table(input_id: str, doses, states: dict | None = None,
                          "conditionName": f"{label}{input_id} {dose:g}", input_id: dose,
                          **fill})
     return pd.DataFrame(rows).drop_duplicates("conditionId").set_index("conditionId")
+
+
+def _cell(value):
+    """A condition-table cell: a number, or the id of an estimated parameter."""
+    return value if isinstance(value, str) else float(value)
 
 
 def observable_table(readouts: dict, scaled: bool = True) -> pd.DataFrame:
@@ -133,9 +139,9 @@ def check_tidy(frame: pd.DataFrame, where: str = "data") -> pd.DataFrame:
     if "dataset" not in frame:
         frame["dataset"] = frame["readout"]
     frame["dataset"] = frame["dataset"].astype(str)
-    if "condition" in frame:
-        frame["condition"] = frame["condition"].astype(str)
-    for column in ("dataset", "readout") + (("condition",) if "condition" in frame else ()):
+    if "state" in frame:
+        frame["state"] = frame["state"].astype(str)
+    for column in ("dataset", "readout") + (("state",) if "state" in frame else ()):
         bad = [v for v in frame[column].unique() if not v.isidentifier()]
         if bad:
             raise UserError(f"{where}: {column} '{bad[0]}' is not a plain name (letters, digits, "
@@ -149,33 +155,36 @@ def problem_tables(data: pd.DataFrame, input_id: str, states: dict | None = None
 
     One observable per dataset (``<dataset>``, reading its readout), with
     scale ``scale_<dataset>`` and, where no ``sd`` is given, noise
-    ``sigma_<dataset>``. ``states``: model values of each ``condition`` of the
+    ``sigma_<dataset>``. ``states``: model values of each ``state`` of the
     data (absent: the model as it is)."""
     data = check_tidy(data)
-    conditions_in_data = (sorted(data["condition"].unique()) if "condition" in data else [None])
+    conditions_in_data = (sorted(data["state"].unique()) if "state" in data else [None])
     states = states or {}
     unknown = [c for c in conditions_in_data if c is not None and c not in states]
     if unknown:
-        raise UserError(f"data condition '{unknown[0]}' has no model values; known: "
+        raise UserError(f"data state '{unknown[0]}' has no model values; known: "
                         f"{', '.join(sorted(states)) or 'none'}")
     doses = sorted(data["dose"].unique())
     used = {c: states.get(c, {}) for c in conditions_in_data}
     conditions = condition_table(input_id, doses, used, defaults)
-    readouts = {}
+    readouts, observable = {}, {}
     for dataset, part in data.groupby("dataset", sort=False):
         names = part["readout"].unique()
         if len(names) > 1:
             raise UserError(f"dataset '{dataset}' mixes readouts {', '.join(names)}; give each "
                             "readout its own dataset")
-        readouts[dataset] = names[0]
+        # an observable id may not shadow a model id (PEtab), so a dataset named
+        # after its readout becomes <readout>_measured
+        observable[dataset] = dataset if dataset != names[0] else f"{dataset}_measured"
+        readouts[observable[dataset]] = names[0]
     observables = observable_table(readouts, scaled)
     rows, outputs = [], {}
     for rec in data.to_dict("records"):
         dataset = rec["dataset"]
-        state = rec.get("condition")
+        state = rec.get("state")
         noise = rec["sd"] if "sd" in rec and not _isnan(rec.get("sd")) else f"sigma_{dataset}"
         rows.append({
-            "observableId": dataset,
+            "observableId": observable[dataset],
             "preequilibrationConditionId": basal_id(state),
             "simulationConditionId": condition_id(rec["dose"], state),
             "measurement": rec["value"], "time": rec["time"],

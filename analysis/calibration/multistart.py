@@ -36,7 +36,7 @@ class FitSettings:
 
 @dataclass(frozen=True)
 class StartTask:
-    yaml: str
+    source: object              # a PEtab YAML path, or an object with key() and load()
     index: int
     x0: tuple
     settings: FitSettings
@@ -61,12 +61,20 @@ def problem_fingerprint(yaml: Path) -> str:
     return digest.hexdigest()
 
 
-def objective_for(yaml: str, hierarchical: bool = True) -> Objective:
-    """The process-wide objective of a problem file (loaded once per process)."""
-    key = (str(Path(yaml).resolve()), hierarchical)
+def objective_for(source, hierarchical: bool = True) -> Objective:
+    """The process-wide objective of a problem (loaded once per process). ``source``
+    is a PEtab YAML path or an object with ``key()`` and ``load()`` (a problem
+    built in memory, as the hypotheses are)."""
+    if isinstance(source, (str, Path)):
+        key = (str(Path(source).resolve()), hierarchical)
+    else:
+        key = (source.key(), hierarchical)
     obj = _CACHE.get(key)
     if obj is None:
-        obj = Objective(load_problem(yaml), hierarchical=hierarchical)
+        problem = load_problem(source) if isinstance(source, (str, Path)) else source.load()
+        obj = Objective(problem, hierarchical=hierarchical)
+        if len(_CACHE) > 64:
+            _CACHE.clear()
         _CACHE[key] = obj
     return obj
 
@@ -97,17 +105,20 @@ def pypesto_problem(objective: Objective, fd_step: float, x_guesses=None):
                            x_guesses=x_guesses)
 
 
-def optimizer(max_iterations: int):
+FTOL, GTOL = 1e-9, 1e-5      # L-BFGS-B: relative decrease of the NLL, projected gradient
+
+
+def optimizer(max_iterations: int, ftol: float = FTOL):
     from pypesto.optimize import ScipyOptimizer
     return ScipyOptimizer(method="L-BFGS-B", options={"maxiter": max_iterations,
-                                                      "ftol": 1e-10, "gtol": 1e-6})
+                                                      "ftol": ftol, "gtol": GTOL})
 
 
 def run_start(task: StartTask) -> pd.DataFrame:
     """Optimize from one start point; one row: start, status, fval, x..., inner values."""
     import pypesto.optimize as optimize
 
-    objective = objective_for(task.yaml, task.settings.hierarchical)
+    objective = objective_for(task.source, task.settings.hierarchical)
     x0 = np.array(task.x0)
     problem = pypesto_problem(objective, task.settings.fd_step, x_guesses=[x0])
     calls0 = objective.calls
@@ -143,9 +154,10 @@ def _scale_value(problem: CalibrationProblem, pid: str, value: float) -> float:
                  else value)
 
 
-def start_tasks(yaml: str, objective: Objective, settings: FitSettings) -> list:
+def start_tasks(source, objective: Objective, settings: FitSettings) -> list:
     points = start_points(objective, settings.starts, settings.seed)
-    return [StartTask(str(yaml), i, tuple(float(v) for v in x), settings)
+    source = str(source) if isinstance(source, Path) else source
+    return [StartTask(source, i, tuple(float(v) for v in x), settings)
             for i, x in enumerate(points)]
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from .multistart import objective_for, optimizer, pypesto_problem
 
 CONFIDENCE = 0.95
+PROFILE_FTOL = 1e-8          # each profile step re-optimizes from the last one
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class ProfileSettings:
 
 @dataclass(frozen=True)
 class ProfileTask:
-    yaml: str
+    source: object                # as StartTask.source
     index: int                    # position among the outer parameters
     x_best: tuple
     f_best: float
@@ -55,7 +56,7 @@ def run_profile(task: ProfileTask) -> pd.DataFrame:
     from pypesto.result import OptimizeResult, OptimizerResult
 
     s = task.settings
-    objective = objective_for(task.yaml, s.hierarchical)
+    objective = objective_for(task.source, s.hierarchical)
     problem = pypesto_problem(objective, s.fd_step)
     result = pypesto.Result(problem)
     result.optimize_result = OptimizeResult()
@@ -70,7 +71,7 @@ def run_profile(task: ProfileTask) -> pd.DataFrame:
     t0 = time.perf_counter()
     try:
         result = pprofile.parameter_profile(
-            problem, result, optimizer(s.max_iterations), profile_index=[task.index],
+            problem, result, optimizer(s.max_iterations, PROFILE_FTOL), profile_index=[task.index],
             profile_options=options, progress_bar=False)
         path = result.profile_result.list[0][task.index]
         xs = np.asarray(path.x_path)[task.index]

@@ -19,11 +19,10 @@ class ConditionSimulator:
     """Readouts of every measurement group of ``problem`` for given parameter values."""
 
     def __init__(self, problem: CalibrationProblem, backend=None):
-        from ..engine import Simulator
         self.problem = problem
-        self.sim = backend or Simulator(problem.sbml, input_id=_some_input(problem),
-                                        readouts=problem.readouts)
+        self.sim = backend or shared_simulator(problem)
         self.readouts = problem.readouts
+        self._memo = {}
 
     def resolve(self, condition: str | None, values: dict) -> dict:
         if condition is None:
@@ -43,10 +42,33 @@ class ConditionSimulator:
         for group in p.groups:
             pre = self.resolve(group.preequilibration, values)
             post = self.resolve(group.simulation, values)
-            table = self.sim.condition_timecourse(model_values, pre, post, group.times,
-                                                  settle=group.preequilibration is not None)
+            key = (tuple(sorted(model_values.items())), tuple(sorted(pre.items())),
+                   tuple(sorted(post.items())), group.preequilibration is not None,
+                   group.times.tobytes())
+            table = self._memo.get(key)
+            if table is None:
+                table = self.sim.condition_timecourse(model_values, pre, post, group.times,
+                                                      settle=group.preequilibration is not None)
+                if len(self._memo) >= MEMO_SIZE:
+                    self._memo.clear()
+                self._memo[key] = table
             out[group.rows] = table[group.time_index]
         return out
+
+
+MEMO_SIZE = 512       # condition results kept (a healthy reference is simulated once)
+_SIMULATORS: dict = {}
+
+
+def shared_simulator(problem: CalibrationProblem):
+    """One engine per (SBML, readouts) and process, shared by the problems on it."""
+    from ..engine import Simulator
+    key = (str(problem.sbml), problem.readouts)
+    sim = _SIMULATORS.get(key)
+    if sim is None:
+        sim = Simulator(problem.sbml, input_id=_some_input(problem), readouts=problem.readouts)
+        _SIMULATORS[key] = sim
+    return sim
 
 
 def _some_input(problem: CalibrationProblem) -> str:
