@@ -413,7 +413,7 @@ def sobol_setup(n, seed=1, sim=None):
     from .runner import spec_of
     sim = sim or Simulator()
     factors, _ = globalsa.factors_from_catalogue(load_catalogue(),
-                                                 sim.model.constant_parameters())
+                                                 sim.parameter_ids())
     samples = globalsa.sample("sobol", factors, n, seed)
     return spec_of(sim), factors, samples
 

@@ -12,6 +12,7 @@ from scipy.optimize import least_squares
 from scipy.special import expit
 
 from analysis.errors import UserError, unknown
+from analysis.protocol import DEFAULT
 
 FIT_KEYS = ("basal", "emax", "ec50", "hill", "r2", "rmse", "status", "message")
 HILL_BOUNDS = (0.1, 10.0)
@@ -141,7 +142,8 @@ def _is_nan(x):
     return x is None or (isinstance(x, (float, np.floating)) and math.isnan(x))
 
 
-def kahn_class(ec50_ratio, emax_ratio, ec50_threshold=1.25, emax_threshold=0.8):
+def kahn_class(ec50_ratio, emax_ratio, ec50_threshold=DEFAULT.ec50_ratio_threshold,
+               emax_threshold=DEFAULT.emax_ratio_threshold):
     """Kahn (1978) class of a scenario versus healthy.
 
     ``ec50_ratio`` = EC50 scenario / healthy; ``emax_ratio`` = fitted top
@@ -166,7 +168,8 @@ def _ratio(num, den):
         return np.where(den == 0, np.nan, num / den)
 
 
-def compare_fits(fits, reference="healthy", ec50_threshold=1.25, emax_threshold=0.8):
+def compare_fits(fits, reference="healthy", ec50_threshold=DEFAULT.ec50_ratio_threshold,
+                 emax_threshold=DEFAULT.emax_ratio_threshold):
     """Add ec50_ratio, emax_ratio, delta_ratio and kahn_class per readout.
 
     Ratios are scenario / reference row of the same readout: ec50, emax (the

@@ -13,9 +13,7 @@ import pandas as pd
 import roadrunner
 
 from analysis.errors import UserError, unknown
-
-# Model inputs a user may set by name (the stimuli of the insulin model), in this order.
-KNOWN_INPUTS = ("insulin", "glucose", "TNFa", "FFA", "AMPK_activity")
+from analysis.resources import KNOWN_INPUTS
 
 
 def _one_line(text):
@@ -119,7 +117,7 @@ class Model:
     assignments are recomputed from the user's parameters.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, conserved_moieties=False):
         p = _require_file(path)
         data = p.read_bytes()
         self.path = str(path)
@@ -130,11 +128,20 @@ class Model:
             raise UserError(f"not valid SBML: {path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         self.doc = _check_document(libsbml.readSBMLFromString(text), path)
         self.sbml = self.doc.getModel()
+        rules = [self.sbml.getRule(i) for i in range(self.sbml.getNumRules())]
+        # Moieties only where a steady-state solver can use them (reactions, no rate
+        # rules, no events); libroadrunner 2.10 crashes in getRatesOfChange on a
+        # model without reactions loaded with them. Asked for at load, because
+        # switching them on later recompiles (about 0.5 s).
+        self.conserved_moieties = bool(
+            conserved_moieties and self.sbml.getNumReactions() > 0
+            and not any(r.isRate() for r in rules) and self.sbml.getNumEvents() == 0)
+        options = roadrunner.LoadSBMLOptions()
+        options.conservedMoieties = self.conserved_moieties
         try:
-            self.rr = roadrunner.RoadRunner(text)
+            self.rr = roadrunner.RoadRunner(text, options)
         except Exception as exc:  # roadrunner raises RuntimeError with multi-line text
             raise UserError(f"libroadrunner cannot load {path}: {_one_line(exc)}") from None
-        rules = [self.sbml.getRule(i) for i in range(self.sbml.getNumRules())]
         self._assigned = {r.getVariable() for r in rules if r.isAssignment()}
         self._rated = {r.getVariable() for r in rules if r.isRate()}
 
@@ -146,7 +153,9 @@ class Model:
         return list(self.rr.model.getBoundarySpeciesIds())
 
     def parameters(self):
-        return list(self.rr.model.getGlobalParameterIds())
+        """Global parameter ids of the SBML (libroadrunner's conserved-moiety totals,
+        ``_CSUM*``, are not the model's and are left out)."""
+        return [p for p in self.rr.model.getGlobalParameterIds() if not p.startswith("_CSUM")]
 
     def constant_parameters(self):
         """Global parameters one can set: not the variable of an assignment or rate rule."""

@@ -1,7 +1,7 @@
 """Metabolic control analysis (MCA) at the insulin-stimulated steady state.
 
 The steady state is the engine's: settle the scenario to its basal state
-(insulin 0), step insulin to ``dose``, simulate ``engine.SETTLE_TIME`` (1e5)
+(insulin 0), step insulin to ``dose``, simulate ``Protocol.settle_time``
 min, then polish with ``RoadRunner.steadyState()``. The control coefficients
 come from libroadrunner 2.10 (``getScaledFluxControlCoefficientMatrix``,
 ``getScaledConcentrationControlCoefficientMatrix``) on a separate RoadRunner
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import roadrunner
 
-from .engine import SETTLE_TIME, SimulationError
+from .backends.base import SimulationError
 from .errors import UserError
 
 ZERO = 1e-9
@@ -44,11 +44,7 @@ def _one_line(exc):
 
 def _scenario_document(sim, parameters, dose):
     """SBML text: ``sim``'s model with the scenario, the dose and the basal state written in."""
-    sim.settle(parameters)  # leaves sim.rr at the basal steady state, time 0
-    model_rr = sim.rr.model
-    amounts = dict(zip(model_rr.getFloatingSpeciesIds(), model_rr.getFloatingSpeciesAmounts()))
-    concentrations = dict(zip(model_rr.getFloatingSpeciesIds(),
-                              model_rr.getFloatingSpeciesConcentrations()))
+    concentrations = sim.basal_concentrations(parameters)
     doc = sim.model.doc.clone()
     model = doc.getModel()
     values = {**{k: v for k, v in parameters.items() if model.getParameter(k) is not None},
@@ -56,13 +52,14 @@ def _scenario_document(sim, parameters, dose):
     for pid, value in values.items():
         model.getParameter(pid).setValue(float(value))
         model.removeInitialAssignment(pid)
-    for sid in amounts:
+    for sid, concentration in concentrations.items():
         species = model.getSpecies(sid)
         model.removeInitialAssignment(sid)
         if species.getHasOnlySubstanceUnits():
-            species.setInitialAmount(float(amounts[sid]))
+            size = model.getCompartment(species.getCompartment()).getSize()
+            species.setInitialAmount(float(concentration * size))
         else:
-            species.setInitialConcentration(float(concentrations[sid]))
+            species.setInitialConcentration(float(concentration))
     return libsbml.writeSBMLToString(doc)
 
 
@@ -83,6 +80,7 @@ def steady_state_runner(sim, parameters=None, dose=1.0):
     steady_state_sum_squares (what ``steadyState()`` returned), moved (largest
     relative change made by ``steadyState()``), conserved_moieties.
     """
+    sim.require("mca")
     if not (np.isfinite(dose) and dose >= 0):
         raise UserError(f"{sim.input_id} dose must be >= 0, got {dose:g}")
     parameters = sim.check_parameters(parameters)
@@ -101,7 +99,7 @@ def steady_state_runner(sim, parameters=None, dose=1.0):
     integrator.absolute_tolerance = sim.tolerances["absolute"]
     integrator.setValue("maximum_num_steps", 100000)
     try:
-        rr.simulate(0.0, SETTLE_TIME, 2)
+        rr.simulate(0.0, sim.protocol.settle_time, 2)
         before = np.asarray(rr.model.getFloatingSpeciesAmounts()).copy()
         presim = relative_residual(rr)
         sum_squares = float(rr.steadyState())
@@ -109,7 +107,7 @@ def steady_state_runner(sim, parameters=None, dose=1.0):
         raise UserError(f"steady state at {sim.input_id} {dose:g} not found: {_one_line(exc)}") from None
     after = np.asarray(rr.model.getFloatingSpeciesAmounts())
     scale = np.maximum(np.abs(before), sim.tolerances["absolute"])
-    info = {"dose": float(dose), "presimulation_time": SETTLE_TIME,
+    info = {"dose": float(dose), "presimulation_time": sim.protocol.settle_time,
             "presimulation_residual": presim, "residual": relative_residual(rr),
             "steady_state_sum_squares": sum_squares,
             "moved": float(np.max(np.abs(after - before) / scale)) if after.size else 0.0,

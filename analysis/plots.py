@@ -6,6 +6,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from .protocol import DEFAULT  # noqa: E402
+
 
 def timecourse_grid(df, readouts, ncols=4):
     """One panel per readout; one line per scenario. ``df``: scenario, time, readout, value."""
@@ -110,7 +112,8 @@ def heatmap(grid, readout, column="value_at_reference_interaction", ax=None):
     return ax
 
 
-def kahn_map(table, ax=None, ec50_threshold=1.25, emax_threshold=0.8):
+def kahn_map(table, ax=None, ec50_threshold=DEFAULT.ec50_ratio_threshold,
+             emax_threshold=DEFAULT.emax_ratio_threshold):
     """Sensitivity vs responsiveness: EC50 ratio (x, log) against Emax ratio (y),
     one labelled point per scenario; the thresholds split Kahn's four classes."""
     ax = ax or plt.gca()

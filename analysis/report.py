@@ -1,9 +1,43 @@
-"""One self-contained HTML page: tables and figures embedded."""
+"""The report: its computations (:func:`kahn_table`) and one self-contained HTML
+page with tables and figures embedded (:func:`write_report`)."""
+from __future__ import annotations
+
 import base64
 import html
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+
+KAHN_TABLE_COLUMNS = ["scenario", "kind", "ec50", "emax", "ec50_ratio", "emax_ratio",
+                      "kahn_class", "dose_needed", "compensation"]
+
+
+def kahn_table(sim, scenarios: Mapping[str, dict], causes=(), readout: str = "glucose_uptake",
+               progress=None, workers: int = 1
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(points, fits, table): the dose-response of every scenario on ``sim``'s protocol,
+    its Kahn class against healthy and the insulin that restores the healthy
+    ``readout`` at the reference dose. ``table`` has KAHN_TABLE_COLUMNS, one row per
+    scenario; ``kind`` is reference, cause (names in ``causes``) or mechanism."""
+    from .doseresponse import compensation_table, dose_response
+    points, fits = dose_response(sim, scenarios, progress=progress, workers=workers)
+    compensation = compensation_table(sim, scenarios, readout, progress=progress)
+    kinds = {"healthy": "reference", **{name: "cause" for name in causes}}
+    main = fits[fits.readout == readout].copy()
+    main.insert(1, "kind", [kinds.get(s, "mechanism") for s in main.scenario])
+    table = main.merge(compensation[["scenario", "dose_needed", "status"]]
+                       .rename(columns={"status": "compensation"}), on="scenario")
+    return points, fits, table[KAHN_TABLE_COLUMNS]
+
+
+def protocol_text(protocol) -> str:
+    """The protocol in one sentence, for the report."""
+    return (f"Settled at {protocol.input_id} 0, then a step at t = 0; readouts "
+            f"{protocol.readout_time:g} min later; Hill fit over {protocol.dose_count} doses "
+            f"({protocol.dose_low:g} to {protocol.dose_high:g} nM); EC50 ratio > "
+            f"{protocol.ec50_ratio_threshold:g}: reduced sensitivity; Emax ratio < "
+            f"{protocol.emax_ratio_threshold:g}: reduced responsiveness (Kahn 1978).")
 
 
 def _image(path):

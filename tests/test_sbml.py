@@ -1,6 +1,7 @@
 """The exported SBML: in sync with the rules, valid, readable, annotated, and the
 same model in PySB, roadrunner and COPASI."""
 import re
+from pathlib import Path
 
 import libsbml
 import numpy as np
@@ -14,7 +15,7 @@ from analysis.loader import Model, consistency_report
 from models.export import OUTPUTS, generate, to_sbml
 from models.model import build_model
 
-SBML_DIR = DEFAULT_SBML.parent
+SBML_DIR = Path(__file__).resolve().parents[1] / "sbml"   # the committed files
 FILES = [SBML_DIR / name for name in OUTPUTS]
 TIMES = np.linspace(0.0, 60.0, 61)
 SCENARIOS = {

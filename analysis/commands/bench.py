@@ -1,12 +1,11 @@
 """bench: our pipeline beside a bare roadrunner loop, PySB (Cython) and COPASI."""
 from .. import bench
-from ..cli import add_output_options, analysis
+from ..cli import add_output_options
 from ..engine import Simulator
 from ..errors import UserError
 from . import common
 
 
-@analysis("bench", "speed: ms per simulation against roadrunner, PySB and COPASI; Sobol throughput")
 def run(args):
     """Times the same protocol (settle at insulin 0, insulin step, readouts 10 min later,
     25 doses) on the same scenarios with (a) our pipeline, (b) a bare libroadrunner loop,

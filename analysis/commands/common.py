@@ -1,21 +1,40 @@
 """Pieces every subcommand shares: the simulator, the scenario, metadata, writing."""
 from pathlib import Path
 
+from ..backends import create
+from ..backends.base import Backend, SolverOptions
 from ..cli import parse_assignments
-from ..engine import DEFAULT_READOUTS, DEFAULT_SBML, Simulator
 from ..errors import UserError
+from ..protocol import DEFAULT, Protocol
 from ..results import build_metadata, write_table
 
+# option name -> Protocol field, for the options a command has
+PROTOCOL_OPTIONS = {"input": "input_id", "time": "readout_time",
+                    "reference_dose": "reference_dose", "ec50_threshold": "ec50_ratio_threshold",
+                    "emax_threshold": "emax_ratio_threshold", "max_dose": "max_dose"}
 
-def simulator(args, readouts=None):
-    """The Simulator for ``--sbml/--input/--readout`` (project defaults otherwise)."""
-    chosen = readouts or getattr(args, "readout", None)
-    if not chosen:
-        if Path(args.sbml).resolve() != DEFAULT_SBML.resolve():
-            raise UserError(f"--readout is required with --sbml {args.sbml}; name species or "
-                            "assignment-rule parameter ids")
-        chosen = DEFAULT_READOUTS
-    return Simulator(args.sbml, input_id=args.input, readouts=chosen)
+
+def protocol(args) -> Protocol:
+    """The default protocol with what the command's options change."""
+    changes = {field: getattr(args, option) for option, field in PROTOCOL_OPTIONS.items()
+               if getattr(args, option, None) is not None}
+    if getattr(args, "doses", None) is not None:
+        low, high = getattr(args, "dose_range", None) or (DEFAULT.dose_low, DEFAULT.dose_high)
+        changes.update(dose_count=args.doses, dose_low=low, dose_high=high)
+    return DEFAULT.replace(**changes)
+
+
+def solver_options(args) -> SolverOptions:
+    rtol = getattr(args, "rtol", None)
+    return SolverOptions() if rtol is None else SolverOptions(relative_tolerance=rtol)
+
+
+def simulator(args, readouts=None) -> Backend:
+    """The backend for ``--backend/--sbml/--input/--readout/--rtol`` and the protocol
+    of the command's options (project defaults otherwise)."""
+    chosen = readouts or getattr(args, "readout", None) or None
+    return create(getattr(args, "backend", None) or "roadrunner", args.sbml, args.input, chosen,
+                  solver_options(args), protocol(args))
 
 
 def catalogue(args):
@@ -32,7 +51,7 @@ def scenario(args, sim, cat=None):
         name = "healthy" if not overrides else "+".join(f"{k}={v:g}" for k, v in overrides.items())
         return name, overrides
     cat = cat or catalogue(args)
-    cat.check_targets(sim.model.constant_parameters())
+    cat.check_targets(sim.parameter_ids())
     chosen = cat.scenario(cause=args.cause, mechanisms=mechanisms, overrides=overrides,
                           allow_out_of_range=args.allow_out_of_range)
     sim.check_parameters(chosen.parameters)
@@ -40,8 +59,9 @@ def scenario(args, sim, cat=None):
 
 
 def metadata(args, sim, analysis, scenario=None, parameters=None, settings=None, seed=None):
-    settings = {"input": sim.input_id, "readouts": sim.readouts,
-                "tolerances": sim.tolerances, **(settings or {})}
+    """Provenance of a result: model file, scenario, the backend, its solver options
+    and the protocol, and the analysis' own settings."""
+    settings = {**sim.describe_settings(), **(settings or {})}
     return build_metadata(analysis=analysis, model_file=sim.path, scenario=scenario,
                           parameters=parameters, settings=settings, seed=seed)
 
@@ -73,12 +93,20 @@ def add_workers_option(parser):
 
 
 def add_dose_options(parser):
+    p = DEFAULT
     group = parser.add_argument_group("doses")
-    group.add_argument("--doses", type=int, default=25, help="number of insulin doses (default 25)")
-    group.add_argument("--dose-range", type=float, nargs=2, default=(1e-3, 1e3),
-                       metavar=("LOW", "HIGH"), help="dose range in nM (default 1e-3 1e3)")
-    group.add_argument("--time", type=float, default=10.0,
-                       help="readout time after the insulin step, min (default 10)")
+    group.add_argument("--doses", type=int, default=p.dose_count,
+                       help=f"number of insulin doses (default {p.dose_count})")
+    group.add_argument("--dose-range", type=float, nargs=2, default=(p.dose_low, p.dose_high),
+                       metavar=("LOW", "HIGH"),
+                       help=f"dose range in nM (default {p.dose_low:g} {p.dose_high:g})")
+    add_time_option(group)
+
+
+def add_time_option(parser):
+    parser.add_argument("--time", type=float, default=DEFAULT.readout_time,
+                        help="readout time after the insulin step, min "
+                             f"(default {DEFAULT.readout_time:g})")
 
 
 def add_set_options(parser):
@@ -109,7 +137,7 @@ def scenario_set(args, sim):
     scenarios[name] = parameters
     if getattr(args, "all_causes", False) or getattr(args, "all_mechanisms", False):
         cat = catalogue(args)
-        cat.check_targets(sim.model.constant_parameters())
+        cat.check_targets(sim.parameter_ids())
         if args.all_mechanisms:
             for mech in cat.mechanisms.values():
                 s = cat.scenario(mechanisms={mech.name: mechanism_strength(cat, mech, args.strength_at)})

@@ -1,5 +1,5 @@
 """mechanisms, causes: print the catalogue as a table."""
-from ..cli import add_catalogue_option, analysis
+from ..cli import add_catalogue_option
 from . import common
 
 
@@ -12,13 +12,11 @@ def _show(args, kind):
     print(format_listing(listing(common.catalogue(args), kind)))
 
 
-@analysis("mechanisms", "list the resistance mechanisms of the catalogue")
 def mechanisms(args):
     """Name, level, targets, healthy value, plausible range and sources of each mechanism."""
     _show(args, "mechanisms")
 
 
-@analysis("causes", "list the causes (combinations of mechanisms) of the catalogue")
 def causes(args):
     """Name, mechanisms with strengths, inputs and sources of each cause."""
     _show(args, "causes")

@@ -1,30 +1,25 @@
 """mca: metabolic control analysis at the insulin-stimulated steady state."""
-from pathlib import Path
-
-import matplotlib.pyplot as plt
-
-from ..cli import add_model_options, add_output_options, add_scenario_options, analysis
-from ..engine import DEFAULT_READOUTS, DEFAULT_SBML, Simulator
+from ..backends import check_capability
+from ..cli import add_model_options, add_output_options, add_scenario_options
 from ..errors import UserError
-from ..loader import check_sbml
 from ..mca import control_coefficients, summation_check
-from ..sensitivity_plots import control_heatmap
+from ..protocol import DEFAULT
 from . import common
 
 
 def mca_simulator(args):
-    """A Simulator for --sbml/--input; MCA needs no readout, so any species will do."""
-    if Path(args.sbml).resolve() == DEFAULT_SBML.resolve():
-        readouts = DEFAULT_READOUTS[:1]
-    else:
+    """The backend for --sbml/--input; MCA needs no readout, so any species will do."""
+    check_capability(args.backend, "mca")
+    readouts = None
+    if args.sbml is not None:
+        from ..loader import check_sbml
         model = check_sbml(args.sbml).getModel()
         if model.getNumSpecies() == 0:
             raise UserError(f"{args.sbml} has no species; MCA needs reactions between species")
         readouts = [model.getSpecies(0).getId()]
-    return Simulator(args.sbml, input_id=args.input, readouts=readouts)
+    return common.simulator(args, readouts)
 
 
-@analysis("mca", "metabolic control analysis (flux and concentration control coefficients)")
 def run(args):
     """Settle the scenario to its basal state, step insulin to --dose, reach the
     steady state (presimulation, then libroadrunner's steadyState with
@@ -47,6 +42,9 @@ def run(args):
     meta = common.metadata(args, sim, "mca", name, scenario, settings)
     common.write(fcc, args, "flux_control", meta)
     common.write(ccc, args, "concentration_control", meta)
+    import matplotlib.pyplot as plt
+
+    from ..sensitivity_plots import control_heatmap
     for table, title in ((fcc, "flux_control"), (ccc, "concentration_control")):
         if table.empty:
             print(f"no {title.replace('_', ' ')} coefficient defined; no heatmap")
@@ -70,8 +68,8 @@ def run(args):
 def arguments(parser):
     add_model_options(parser, readouts=False)
     add_scenario_options(parser)
-    parser.add_argument("--dose", type=float, default=1.0,
-                        help="insulin at the steady state, nM (default 1)")
+    parser.add_argument("--dose", type=float, default=DEFAULT.reference_dose,
+                        help=f"insulin at the steady state, nM (default {DEFAULT.reference_dose:g})")
     parser.add_argument("--zero", type=float, default=1e-9,
                         help="fluxes and concentrations at or below this are ~0 and dropped "
                              "(default 1e-9)")

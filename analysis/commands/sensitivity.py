@@ -1,9 +1,7 @@
 """sensitivity: local sensitivities, MCA, Morris and Sobol with sensible defaults."""
-from ..cli import analysis
 from ..parallel import default_workers
 
 
-@analysis("sensitivity", "local sensitivity, MCA, Morris and Sobol in one go (make sensitivity)")
 def run(args):
     """Runs local-sensitivity, mca, morris (n=64) and sobol (n=512) on the project's
     model into results/<analysis>/ (each resumable); `make report` then shows their
