@@ -174,19 +174,23 @@ class Backend(ABC):
     def check_parameters(self, parameters: Mapping[str, Any] | None) -> dict[str, float]:
         """Raise UserError for ids that cannot be set; return a float dict."""
         values = {}
-        settable = None
         for key, value in (parameters or {}).items():
-            if settable is None:
-                settable = set(self.settable_ids())
-            if key not in settable:
+            if key not in self._settable:
                 if key in self.species_ids():
                     self.require("species_scenarios", f"setting species '{key}'")
-                raise unknown("parameter", key, sorted(settable))
+                raise unknown("parameter", key, sorted(self._settable))
             try:
                 values[key] = float(value)
             except (TypeError, ValueError):
                 raise UserError(f"value for '{key}' must be a number, got {value!r}") from None
         return values
+
+    @property
+    def _settable(self) -> frozenset[str]:
+        cached = self.__dict__.get("_settable_ids")
+        if cached is None:
+            cached = self.__dict__["_settable_ids"] = frozenset(self.settable_ids())
+        return cached
 
     def require(self, capability: str, what: str | None = None) -> None:
         """Refuse, in one line, what this backend cannot do."""
