@@ -307,8 +307,8 @@ class Catalogue:
         low, high = m.range
         if not allow_out_of_range and not low <= strength <= high:
             raise UserError(f"strength {_fmt(strength)} of {name} is outside its plausible range "
-                            f"[{_fmt(low)}, {_fmt(high)}]; use --allow-out-of-range to run it "
-                            "anyway")
+                            f"[{_fmt(low)}, {_fmt(high)}]; allow out-of-range strengths to run "
+                            "it anyway")
         return strength
 
     def scenario(self, cause=None, mechanisms=None, overrides=None, allow_out_of_range=False):

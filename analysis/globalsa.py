@@ -66,7 +66,7 @@ def factors_from_catalogue(catalogue, settable, names=None, ranges=None):
         factors.append(Factor(name, tuple(mech.targets), float(low), float(high), log))
     if not factors:
         raise UserError("no mechanism of the catalogue acts on this model's parameters; "
-                        "give your own with --catalogue FILE")
+                        "give a catalogue of your own whose mechanisms target them")
     return factors, skipped
 
 

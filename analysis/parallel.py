@@ -38,11 +38,11 @@ class ChunkStore:
             previous = json.loads(manifest.read_text())
             if not resume:
                 raise UserError(f"{self.out} already holds a run ({len(self.done())} of "
-                                f"{previous.get('n_chunks', '?')} chunks); add --resume to "
-                                "continue it or choose another --out")
+                                f"{previous.get('n_chunks', '?')} chunks); resume it or "
+                                "choose another output folder")
             differs = _differences(previous.get("fingerprint", {}), self.fingerprint)
             if differs:
-                raise UserError(f"--resume refused: {self.out} was made with different "
+                raise UserError(f"resume refused: {self.out} was made with different "
                                 f"settings: {differs}")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -50,7 +50,7 @@ class ChunkStore:
                                                "n_chunks": n_chunks}, indent=1))
         except OSError as exc:
             raise UserError(f"cannot write to {self.out}: {exc.strerror or exc}; "
-                            "choose another --out") from None
+                            "choose another output folder") from None
 
     def path(self, index):
         return self.folder / f"chunk_{index:05d}.parquet"
@@ -101,8 +101,7 @@ def connect(address, timeout=5):
     except (OSError, TimeoutError, ValueError) as exc:
         raise UserError(f"cannot reach the Dask scheduler at {address} "
                         f"({type(exc).__name__}: {' '.join(str(exc).split())[:120]}); start one "
-                        "(`dask scheduler`) or leave out --scheduler to use this machine's "
-                        "cores") from None
+                        "(`dask scheduler`) or run on this machine's cores") from None
 
 
 def local_pool(workers):

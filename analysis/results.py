@@ -102,7 +102,7 @@ def build_metadata(*, analysis, model_file, scenario=None, parameters=None, sett
 
 def _cannot_write(out_dir, exc):
     reason = getattr(exc, "strerror", None) or str(exc)
-    return UserError(f"cannot write to {out_dir}: {reason}; choose another --out")
+    return UserError(f"cannot write to {out_dir}: {reason}; choose another output folder")
 
 
 def _temp_path(out_dir, final_name):
@@ -116,9 +116,9 @@ def _merged_metadata(out_dir, name, metadata):
         try:
             merged = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise UserError(f"cannot merge into {path}: {exc}; fix or remove it, or choose another --out") from exc
+            raise UserError(f"cannot merge into {path}: {exc}; fix or remove it, or choose another output folder") from exc
         if not isinstance(merged, dict):
-            raise UserError(f"cannot merge into {path}: not a JSON object; fix or remove it, or choose another --out")
+            raise UserError(f"cannot merge into {path}: not a JSON object; fix or remove it, or choose another output folder")
     merged[name] = metadata
     return merged
 

@@ -186,7 +186,7 @@ def test_strength_out_of_range_and_allowed():
     with pytest.raises(UserError) as exc:
         CATALOGUE.scenario(mechanisms={"IR_expression_down": 0.05})
     assert one_line(exc) == ("strength 0.05 of IR_expression_down is outside its plausible "
-                             "range [0.2, 1]; use --allow-out-of-range to run it anyway")
+                             "range [0.2, 1]; allow out-of-range strengths to run it anyway")
     s = CATALOGUE.scenario(mechanisms={"IR_expression_down": 0.05}, allow_out_of_range=True)
     assert s.parameters == {"scale_INSR_total": 0.05}
     assert s.name == "IR_expression_down=0.05"

@@ -120,9 +120,9 @@ def test_resume_refuses_a_folder_from_other_settings(tmp_path, capsys):
     run_cli(base + ["--n", "8"], tmp_path / "r")
     assert main(base + ["--n", "16", "--resume", "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
-    assert "--resume refused" in err and "n was 8, now 16" in err
+    assert "resume refused" in err and "n was 8, now 16" in err
     assert main(base + ["--n", "8", "--out", str(tmp_path / "r")]) == 2
-    assert "add --resume" in capsys.readouterr().err
+    assert "resume it or choose another output folder" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -97,7 +97,7 @@ def test_unwritable_dir_raises_and_leaves_nothing(tmp_path):
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")
     before = sorted(p.name for p in tmp_path.rglob("*"))
-    with pytest.raises(UserError, match="cannot write to .*choose another --out"):
+    with pytest.raises(UserError, match="cannot write to .*choose another output folder"):
         write_table(_frame(), blocker / "sub", "t", {"analysis": "a"})
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
     assert blocker.read_text() == "x"

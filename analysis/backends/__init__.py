@@ -71,5 +71,5 @@ def create(name: str = DEFAULT_BACKEND, sbml: str | None = None, input_id: str |
         package = REGISTRY[name][2]
         raise UserError(f"the {name} backend needs {package.replace(' ', ', ')} "
                         f"({exc.name or exc}: not importable); install it with "
-                        f"`pip install {package}` or use --backend {DEFAULT_BACKEND}") from None
+                        f"`pip install {package}` or use the {DEFAULT_BACKEND} backend") from None
     return cls(sbml, input_id, readouts, options, protocol)
