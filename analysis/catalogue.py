@@ -19,9 +19,9 @@ from itertools import zip_longest
 from pathlib import Path
 
 from .errors import UserError, closest, unknown
+from .resources import models_file
 
-MODELS = Path(__file__).resolve().parents[1] / "models"
-BUILTIN = (MODELS / "mechanisms.toml", MODELS / "causes.toml")
+BUILTIN = (models_file("mechanisms.toml"), models_file("causes.toml"))   # package data
 
 LEVELS = ("receptor_number", "receptor_signaling", "intracellular_signaling")
 KINDS = ("fraction", "fold")

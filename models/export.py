@@ -25,7 +25,7 @@ from pysb.generator.bng import format_complexpattern, format_reactionpattern
 
 from .bng import find_bng
 from .compartments import COMPARTMENTS, REFERENCE, compartment_of, scale_to_reference
-from .parameters import load_table
+from .parameters import TABLE, load_table
 
 SHORT = {"extracellular": "ec", "plasma_membrane": "pm", "cytosol": "cyt",
          "endosome": "endo", "glut4_storage_vesicle": "gsv"}
@@ -129,7 +129,8 @@ def _math(expr):
 class _Writer:
     def __init__(self, model, level, version):
         self.pysb = generate(model)
-        self.records = load_table()
+        # names and units from the table the model was built with
+        self.records = load_table(getattr(model, "parameter_table", TABLE))
         self.doc = libsbml.SBMLDocument(3, 2)
         self.sbml = self.doc.createModel()
         self.level, self.version = level, version

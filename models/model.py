@@ -60,6 +60,7 @@ def build_model(**options):
                                f"accepted: {', '.join(OPTIONS)}")
     settings = {**OPTIONS, **options}
     model = Model(settings["name"], _export=False)
+    model.parameter_table = settings["parameter_table"]   # the exporter reads names and units
     p = ParameterBook(model, settings["parameter_table"])
     for name in INPUTS + tuple(n for n in p.records if n.startswith("scale_")):
         p[name]

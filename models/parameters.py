@@ -6,11 +6,12 @@ the book creates the PySB ``Parameter`` from the table the first time.
 import csv
 import math
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from pysb import Parameter
 
-TABLE = Path(__file__).with_name("parameters.csv")
+TABLE = Path(str(resources.files("models").joinpath("parameters.csv")))
 COLUMNS = ("name", "value", "unit", "source", "description")
 
 
