@@ -402,11 +402,11 @@ def format_listing(df, max_width=36):
     rows = [[cell(v) for v in row] for row in df.itertuples(index=False)]
     widths = [max([len(c)] + [len(line) for r in rows for line in r[i]])
               for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(),
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
     for r in rows:
         for parts in zip_longest(*r, fillvalue=""):
-            lines.append("  ".join(p.ljust(w) for p, w in zip(parts, widths)).rstrip())
+            lines.append("  ".join(p.ljust(w) for p, w in zip(parts, widths, strict=True)).rstrip())
     if not rows:
         lines.append("(none)")
     return "\n".join(lines)

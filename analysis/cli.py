@@ -85,7 +85,8 @@ def add_catalogue_option(parser) -> None:
 
 def add_scenario_options(parser) -> None:
     group = parser.add_argument_group("scenario")
-    group.add_argument("--cause", help="a cause from the catalogue (see `python -m analysis causes`)")
+    group.add_argument("--cause", help="a cause from the catalogue (see `python -m analysis "
+                                       "causes`)")
     group.add_argument("--mechanism", action="append", default=[], metavar="NAME=STRENGTH",
                        help="a mechanism at a strength (repeatable; see `... mechanisms`)")
     group.add_argument("--set", action="append", default=[], metavar="ID=VALUE",

@@ -50,7 +50,7 @@ def fit_points(points: pd.DataFrame, by=("scenario",)) -> pd.DataFrame:
             failed = len(part) - len(good)
             if failed:
                 fit["message"] = (fit.get("message", "") + f"; {failed} dose(s) failed").strip("; ")
-        rows.append({**dict(zip(keys, key)), **fit, "n_doses": len(good),
+        rows.append({**dict(zip(keys, key, strict=True)), **fit, "n_doses": len(good),
                      "basal_observed": part.basal.iloc[0]})
     columns = list(by) + [c for c in FIT_COLUMNS if c != "scenario"]
     return pd.DataFrame(rows)[columns]

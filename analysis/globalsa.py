@@ -99,7 +99,7 @@ def sample(method, factors, n, seed, levels=4):
 def to_parameters(factors, row):
     """Model parameter values of one sample row."""
     values = {}
-    for factor, x in zip(factors, row):
+    for factor, x in zip(factors, row, strict=True):
         strength = float(np.exp(x)) if factor.log else float(x)
         for target in factor.targets:
             values[target] = values.get(target, 1.0) * strength

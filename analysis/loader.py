@@ -125,7 +125,8 @@ class Model:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise UserError(f"not valid SBML: {path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            raise UserError(f"not valid SBML: {path}: not UTF-8 text ({exc.reason} at byte "
+                            f"{exc.start})") from None
         self.doc = _check_document(libsbml.readSBMLFromString(text), path)
         self.sbml = self.doc.getModel()
         rules = [self.sbml.getRule(i) for i in range(self.sbml.getNumRules())]
@@ -190,7 +191,7 @@ class Model:
             self.resolve(id)
             if id in self._assigned:
                 raise UserError(f"'{id}' is defined by an assignment rule and cannot be set; "
-                                f"settable: species, compartments and constant parameters")
+                                "settable: species, compartments and constant parameters")
             try:
                 value = float(value)
             except (TypeError, ValueError):

@@ -110,7 +110,8 @@ def log_coefficient(low, high, value, step, floor=0.0):
 
 
 def check_parameters(sim, parameters):
-    """The parameter list to perturb: ``parameters`` (checked) or all of ``sensitivity_parameters``."""
+    """The parameter list to perturb: ``parameters`` (checked) or all of
+    ``sensitivity_parameters``."""
     if parameters is None:
         return sensitivity_parameters(sim)
     settable = sim.parameter_ids()

@@ -104,7 +104,8 @@ def steady_state_runner(sim, parameters=None, dose=1.0):
         presim = relative_residual(rr)
         sum_squares = float(rr.steadyState())
     except RuntimeError as exc:
-        raise UserError(f"steady state at {sim.input_id} {dose:g} not found: {_one_line(exc)}") from None
+        raise UserError(f"steady state at {sim.input_id} {dose:g} not found: "
+                        f"{_one_line(exc)}") from None
     after = np.asarray(rr.model.getFloatingSpeciesAmounts())
     scale = np.maximum(np.abs(before), sim.tolerances["absolute"])
     info = {"dose": float(dose), "presimulation_time": sim.protocol.settle_time,
@@ -142,9 +143,11 @@ def control_coefficients(sim, parameters=None, dose=1.0, zero=ZERO):
         fcc = rr.getScaledFluxControlCoefficientMatrix()
         ccc = rr.getScaledConcentrationControlCoefficientMatrix()
     except RuntimeError as exc:
-        raise UserError(f"control coefficients failed at the steady state: {_one_line(exc)}") from None
-    rates = dict(zip(rr.model.getReactionIds(), rr.model.getReactionRates()))
-    conc = dict(zip(rr.model.getFloatingSpeciesIds(), rr.model.getFloatingSpeciesConcentrations()))
+        raise UserError("control coefficients failed at the steady state: "
+                        f"{_one_line(exc)}") from None
+    rates = dict(zip(rr.model.getReactionIds(), rr.model.getReactionRates(), strict=True))
+    conc = dict(zip(rr.model.getFloatingSpeciesIds(), rr.model.getFloatingSpeciesConcentrations(),
+                    strict=True))
     flux_control, dropped_fluxes = _tidy(fcc, "flux", rates, zero, drop_all_zero=True)
     concentration_control, dropped_species = _tidy(ccc, "species", conc, zero)
     info = {**info, "zero": zero, "dropped_fluxes": dropped_fluxes,

@@ -13,7 +13,7 @@ def timecourse_grid(df, readouts, ncols=4):
     """One panel per readout; one line per scenario. ``df``: scenario, time, readout, value."""
     nrows = int(np.ceil(len(readouts) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.6 * nrows), squeeze=False)
-    for ax, readout in zip(axes.flat, readouts):
+    for ax, readout in zip(axes.flat, readouts, strict=False):
         timecourse(df[df.readout == readout], ax=ax)
         ax.set_title(readout, fontsize=10)
     for ax in list(axes.flat)[len(readouts):]:
@@ -63,7 +63,7 @@ def dose_response_figure(points, fits, readouts, title=""):
     ncols = min(len(readouts), 2)
     nrows = int(np.ceil(len(readouts) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.5 * ncols, 4.2 * nrows), squeeze=False)
-    for ax, readout in zip(axes.flat, readouts):
+    for ax, readout in zip(axes.flat, readouts, strict=False):
         dose_response(points, fits, readout, ax=ax)
         ax.legend(fontsize=7)
     for ax in list(axes.flat)[len(readouts):]:

@@ -79,7 +79,8 @@ def to_jsonable(obj):
     return str(obj)
 
 
-def build_metadata(*, analysis, model_file, scenario=None, parameters=None, settings=None, seed=None, argv=None):
+def build_metadata(*, analysis: str, model_file, scenario=None, parameters=None, settings=None,
+                   seed=None, argv=None) -> dict:
     """Provenance record for one result table (JSON-serialisable dict)."""
     if model_file is not None and not os.path.isfile(model_file):
         raise UserError(f"model file '{model_file}' not found; give an existing SBML/PySB file")
@@ -87,7 +88,7 @@ def build_metadata(*, analysis, model_file, scenario=None, parameters=None, sett
     return to_jsonable(
         {
             "analysis": analysis,
-            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "model_file": None if model_file is None else os.fspath(model_file),
             "model_sha256": None if model_file is None else file_sha256(model_file),
             "scenario": scenario,
@@ -116,9 +117,11 @@ def _merged_metadata(out_dir, name, metadata):
         try:
             merged = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise UserError(f"cannot merge into {path}: {exc}; fix or remove it, or choose another output folder") from exc
+            raise UserError(f"cannot merge into {path}: {exc}; fix or remove it, or choose another "
+                            "output folder") from exc
         if not isinstance(merged, dict):
-            raise UserError(f"cannot merge into {path}: not a JSON object; fix or remove it, or choose another output folder")
+            raise UserError(f"cannot merge into {path}: not a JSON object; fix or remove it, or "
+                            "choose another output folder")
     merged[name] = metadata
     return merged
 
@@ -131,7 +134,8 @@ def write_table(df, out_dir, name, metadata):
     "metadata"} paths.
     """
     if not name or os.sep in name or "/" in name or name.startswith("."):
-        raise UserError(f"table name '{name}' is not a plain file name; use letters, digits, '_' or '-'")
+        raise UserError(f"table name '{name}' is not a plain file name; use letters, digits, '_' "
+                        "or '-'")
     out_dir = Path(out_dir)
     metadata = to_jsonable(metadata)
     meta_json = json.dumps(metadata, allow_nan=False, sort_keys=True)
@@ -153,7 +157,8 @@ def write_table(df, out_dir, name, metadata):
         schema_meta[METADATA_KEY] = meta_json.encode("utf-8")
         pq.write_table(table.replace_schema_metadata(schema_meta), temps["parquet"])
         df.to_csv(temps["csv"], index=not isinstance(df.index, pd.RangeIndex))
-        temps["metadata"].write_text(json.dumps(merged, indent=2, allow_nan=False, sort_keys=True) + "\n", encoding="utf-8")
+        text = json.dumps(merged, indent=2, allow_nan=False, sort_keys=True) + "\n"
+        temps["metadata"].write_text(text, encoding="utf-8")
         for key in finals:
             os.replace(temps[key], finals[key])
     except OSError as exc:
@@ -169,7 +174,8 @@ def read_table(path):
     try:
         table = pq.read_table(path)
     except (OSError, pa.ArrowInvalid) as exc:
-        raise UserError(f"cannot read table {path}: {exc}; give a .parquet file written by this tool") from exc
+        raise UserError(f"cannot read table {path}: {exc}; give a .parquet file written by this "
+                        "tool") from exc
     raw = (table.schema.metadata or {}).get(METADATA_KEY)
     metadata = json.loads(raw.decode("utf-8")) if raw else {}
     return table.to_pandas(), metadata

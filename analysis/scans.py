@@ -53,12 +53,12 @@ def scan_1d(sim: Backend, catalogue, mechanism: str, values, doses=None, time: f
     grid = [{mechanism: float(v)} for v in values]
     scenarios = {"healthy": {}, **_scenarios(catalogue, base, grid, allow_out_of_range)}
     strength_of = {name: (np.nan if name == "healthy" else float(v))
-                   for name, v in zip(scenarios, [None] + list(values))}
+                   for name, v in zip(scenarios, [None] + list(values), strict=True)}
     points = simulate_doses(sim, scenarios, doses, time, progress, workers)
     fits = classify(fit_points(points), protocol=sim.protocol)
     at_ref = points[np.isclose(points.dose, reference_dose)].set_index(["scenario", "readout"])
     fits["value_at_reference"] = [at_ref.value.get((s, r), np.nan)
-                                  for s, r in zip(fits.scenario, fits.readout)]
+                                  for s, r in zip(fits.scenario, fits.readout, strict=True)]
     fits.insert(0, "mechanism", mechanism)
     fits.insert(1, "strength", fits.scenario.map(strength_of))
     points.insert(0, "strength", points.scenario.map(strength_of))

@@ -149,7 +149,8 @@ class _Writer:
 
     def check(self, code, what):
         if code != libsbml.LIBSBML_OPERATION_SUCCESS:
-            raise ExportError(f"libSBML failed on {what}: {libsbml.OperationReturnValue_toString(code)}")
+            raise ExportError(f"libSBML failed on {what}: "
+                              f"{libsbml.OperationReturnValue_toString(code)}")
 
     def metaid(self, element):
         self._meta += 1
@@ -233,10 +234,11 @@ class _Writer:
             par.setId(o.name)
             par.setConstant(False)
             par.setUnits("nM")
-            par.setName(f"{o.name}: {format_reactionpattern(o.reaction_pattern)} (nM per litre of cytosol)")
+            par.setName(f"{o.name}: {format_reactionpattern(o.reaction_pattern)} (nM per litre of "
+                        "cytosol)")
             par.setSBOTerm(196)
             terms = [c * self.symbols[sympy.Symbol(f"__s{s}")]
-                     for s, c in zip(o.species, o.coefficients)]
+                     for s, c in zip(o.species, o.coefficients, strict=True)]
             rule = self.sbml.createAssignmentRule()
             rule.setVariable(o.name)
             rule.setMath(_math(sympy.Add(*terms) if terms else sympy.Integer(0)))

@@ -83,7 +83,7 @@ def test_default_engine_equals_the_settings_it_replaced():
 def _totals(sim):
     matrix = sim.rr.getConservationMatrix()
     amounts = dict(zip(sim.rr.model.getFloatingSpeciesIds(),
-                       sim.rr.model.getFloatingSpeciesAmounts()))
+                       sim.rr.model.getFloatingSpeciesAmounts(), strict=True))
     return (np.asarray(matrix) @ np.array([amounts[c] for c in matrix.colnames]),
             np.asarray(sim.rr.model.getConservedMoietyValues()))
 
@@ -132,7 +132,8 @@ def test_a_model_without_reactions_settles_by_simulation():
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["simulate", "--backend", "nope"], "unknown backend 'nope'; accepted: roadrunner, copasi, pysb"),
+    (["simulate", "--backend", "nope"],
+     "unknown backend 'nope'; accepted: roadrunner, copasi, pysb"),
     (["simulate", "--rtol", "0"], "relative tolerance 0.0 is not accepted; give a number from"),
     (["dose-response", "--rtol", "0.5"], "is not accepted; give a number from 1e-14 to 0.001"),
     (["mca", "--backend", "pysb"], "the pysb backend cannot do metabolic control analysis; "

@@ -241,7 +241,7 @@ description = "A made-up cause for the test: Rab defect, a little more PTEN and 
 mechanisms = { Rab_GTPase_defect = 0.6, PTEN_up = 1.5 }
 inputs = { FFA = 0.2 }
 references = [ { authors = "Nobody N", year = 2024, note = "test only" } ]
-"""
+"""  # noqa: E501 (TOML text)
 
 
 def test_user_file_adds_a_mechanism_and_a_cause_that_simulate(tmp_path, simulator, healthy):

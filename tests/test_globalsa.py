@@ -80,7 +80,8 @@ def test_serial_two_workers_and_dask_give_identical_tables(tmp_path):
                       dashboard_address=None) as cluster:
         dask = run_cli(SMALL + ["--scheduler", cluster.scheduler_address], tmp_path / "dask")
     tables = [pd.read_parquet(folder / "samples.parquet") for folder in (serial, local, dask)]
-    indices = [pd.read_parquet(folder / "sobol_indices.parquet") for folder in (serial, local, dask)]
+    indices = [pd.read_parquet(folder / "sobol_indices.parquet")
+               for folder in (serial, local, dask)]
     for other in tables[1:]:
         pd.testing.assert_frame_equal(tables[0], other, check_exact=True)
     for other in indices[1:]:

@@ -11,7 +11,8 @@ from analysis.protocol import DEFAULT, Protocol, log_spaced
 
 def test_defaults_are_the_published_protocol():
     p = DEFAULT
-    assert (p.input_id, p.settle_time, p.settle_rate, p.readout_time) == ("insulin", 1e5, 1e-7, 10.0)
+    assert (p.input_id, p.settle_time, p.settle_rate) == ("insulin", 1e5, 1e-7)
+    assert p.readout_time == 10.0
     assert (p.reference_dose, p.stimulus_dose) == (1.0, 100.0)
     assert p.kahn_thresholds == {"ec50_threshold": 1.25, "emax_threshold": 0.8}
     assert len(p.doses) == 25 and p.doses[0] == pytest.approx(1e-3) and p.doses[-1] == 1e3

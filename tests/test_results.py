@@ -81,7 +81,8 @@ def test_round_trip(tmp_path):
     csv = pd.read_csv(paths["csv"])
     assert list(csv.columns) == list(df.columns)
     assert csv["value"].tolist()[0] == 1.5 and np.isnan(csv["value"][1])
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["doses.csv", "doses.parquet", "metadata.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "doses.csv", "doses.parquet", "metadata.json"]
 
 
 def test_metadata_json_keeps_every_table(tmp_path):

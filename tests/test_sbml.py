@@ -10,7 +10,6 @@ import roadrunner
 from pysb.simulator import ScipyOdeSimulator
 
 from analysis import copasi
-from analysis.engine import DEFAULT_SBML
 from analysis.loader import Model, consistency_report
 from models.export import OUTPUTS, generate, to_sbml
 from models.model import build_model

@@ -141,6 +141,7 @@ class Backend(ABC):
         self.sha256 = ""
 
     @classmethod
+    @abstractmethod
     def import_simulator(cls) -> None:
         """Import the simulator package; ImportError if it is missing."""
 

@@ -200,5 +200,5 @@ class CopasiBackend(Backend):
         self.settle(parameters)
         self._restore(dose)
         self._run(self.protocol.settle_time, False)
-        return SteadyState(dict(zip(self.readouts, map(float, self._readouts()))),
+        return SteadyState(dict(zip(self.readouts, map(float, self._readouts()), strict=True)),
                            self.residual(), "simulation")

@@ -108,7 +108,7 @@ class PySBBackend(Backend):
 
     def _readouts(self, result, row: int | slice = -1) -> np.ndarray:
         out = []
-        for name, kind in zip(self.readouts, self._kinds):
+        for name, kind in zip(self.readouts, self._kinds, strict=True):
             if kind == "species":
                 index, scale = self._species[name]
                 out.append(np.asarray(result.species)[row, index] / scale)
@@ -181,8 +181,8 @@ class PySBBackend(Backend):
                            initials[0], params[0])
         species = np.asarray(result.species, dtype=float)
         rates = (species[-1] - species[-2]) / (self.protocol.settle_time / 2)
-        return SteadyState(dict(zip(self.readouts, map(float, self._readouts(result)))),
-                           relative_residual(species[-1], rates), "simulation")
+        values = dict(zip(self.readouts, map(float, self._readouts(result)), strict=True))
+        return SteadyState(values, relative_residual(species[-1], rates), "simulation")
 
 
 class _one:

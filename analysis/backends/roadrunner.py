@@ -279,7 +279,7 @@ class RoadRunnerBackend(Backend):
                 rr.simulate(0.0, self.protocol.settle_time, 2)
             except RuntimeError as exc:
                 raise SimulationError(one_line(exc)) from exc
-        values = {r: float(rr[s]) for r, s in zip(self.readouts, self._selections)}
+        values = {r: float(rr[s]) for r, s in zip(self.readouts, self._selections, strict=True)}
         residual = self.residual()
         self._restore()
         return SteadyState(values, residual, method)
@@ -289,5 +289,6 @@ class RoadRunnerBackend(Backend):
         """{species id: concentration} at the scenario's basal steady state."""
         self.settle(parameters)
         model = self.rr.model
-        return dict(zip(model.getFloatingSpeciesIds(), model.getFloatingSpeciesConcentrations()))
+        return dict(zip(model.getFloatingSpeciesIds(), model.getFloatingSpeciesConcentrations(),
+                        strict=True))
 

@@ -113,7 +113,8 @@ def add_set_options(parser):
     group = parser.add_argument_group("scenario sets")
     group.add_argument("--all-causes", action="store_true", help="every cause of the catalogue")
     group.add_argument("--all-mechanisms", action="store_true",
-                       help="every mechanism of the catalogue at its strength given by --strength-at")
+                       help="every mechanism of the catalogue at its strength given by "
+                            "--strength-at")
     group.add_argument("--strength-at", choices=("resistant_end", "mid"), default="resistant_end",
                        help="mechanism strength for --all-mechanisms: the end of the plausible "
                             "range farthest from healthy (default) or half-way to it")
@@ -140,7 +141,8 @@ def scenario_set(args, sim):
         cat.check_targets(sim.parameter_ids())
         if args.all_mechanisms:
             for mech in cat.mechanisms.values():
-                s = cat.scenario(mechanisms={mech.name: mechanism_strength(cat, mech, args.strength_at)})
+                strength = mechanism_strength(cat, mech, args.strength_at)
+                s = cat.scenario(mechanisms={mech.name: strength})
                 scenarios[s.name] = s.parameters
         if args.all_causes:
             for cause in cat.causes:

@@ -54,7 +54,8 @@ def run(args):
         common.save_figure(fig, args, title)
     check = summation_check(fcc, ccc)
     print(f"\nsteady state ({name}): {sim.input_id} {info['dose']:g}, residual "
-          f"{info['residual']:.2g} /min (after presimulation {info['presimulation_residual']:.2g}), "
+          f"{info['residual']:.2g} /min (after presimulation "
+          f"{info['presimulation_residual']:.2g}), "
           f"{info['conserved_moieties']} conserved moieties")
     print(f"dropped as ~0 (|x| <= {args.zero:g}): {len(info['dropped_fluxes'])} flux(es) "
           f"{', '.join(info['dropped_fluxes']) or '-'}; {len(info['dropped_species'])} species "
@@ -69,7 +70,8 @@ def arguments(parser):
     add_model_options(parser, readouts=False)
     add_scenario_options(parser)
     parser.add_argument("--dose", type=float, default=DEFAULT.reference_dose,
-                        help=f"insulin at the steady state, nM (default {DEFAULT.reference_dose:g})")
+                        help="insulin at the steady state, nM "
+                             f"(default {DEFAULT.reference_dose:g})")
     parser.add_argument("--zero", type=float, default=1e-9,
                         help="fluxes and concentrations at or below this are ~0 and dropped "
                              "(default 1e-9)")

@@ -3,8 +3,8 @@ import pandas as pd
 
 from ..cli import add_catalogue_option, add_model_options, add_output_options
 from ..errors import unknown
-from ..scans import scan_1d, scan_2d, strengths
 from ..protocol import DEFAULT
+from ..scans import scan_1d, scan_2d, strengths
 from . import common
 
 
