@@ -7,12 +7,21 @@ its plausible range that best reproduces the observation is found by a bounded
 scalar search (in log strength for fold changes); mechanisms are ranked by the
 remaining misfit.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
 from .doseresponse import fit_points, simulate_doses
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .backends.base import Backend
+    from .catalogue import Catalogue
 
 COLUMNS = ("rank", "mechanism", "level", "strength", "ec50_ratio", "emax_ratio", "misfit",
            "explains", "evaluations")
@@ -21,7 +30,8 @@ COLUMNS = ("rank", "mechanism", "level", "strength", "ec50_ratio", "emax_ratio",
 class Observation:
     """What was measured: ratios to healthy, or points (dose, value) of a readout."""
 
-    def __init__(self, ec50_ratio=None, emax_ratio=None, points=None):
+    def __init__(self, ec50_ratio: float | None = None, emax_ratio: float | None = None,
+                 points: pd.DataFrame | Mapping[str, Sequence[float]] | None = None) -> None:
         if points is None and ec50_ratio is None and emax_ratio is None:
             raise UserError("nothing observed: give the observed EC50 ratio and/or Emax ratio to "
                             "healthy, or measured points (dose, value)")
@@ -36,7 +46,7 @@ class Observation:
                 raise UserError("observed points: doses must be > 0 nM")
         self.ec50_ratio, self.emax_ratio, self.points = ec50_ratio, emax_ratio, points
 
-    def misfit(self, fit, healthy, curve):
+    def misfit(self, fit: pd.Series, healthy: pd.Series, curve: pd.DataFrame) -> float:
         """Squared error: log EC50 ratio and Emax ratio, or relative error of points."""
         if self.points is not None:
             predicted = np.interp(np.log(self.points.dose), np.log(curve.dose), curve.value)
@@ -87,9 +97,10 @@ def _best_strength(sim, catalogue, mech, observation, healthy, doses, readout, t
             "misfit": error, "explains": bool(error <= tolerance), "evaluations": len(cache)}
 
 
-def attribute(sim, catalogue, observation: Observation, readout: str = "glucose_uptake",
-              doses=None, time: float | None = None, tolerance: float = 1e-3, mechanisms=None,
-              progress=None) -> pd.DataFrame:
+def attribute(sim: Backend, catalogue: Catalogue, observation: Observation,
+              readout: str = 'glucose_uptake', doses: Sequence[float] | None = None,
+              time: float | None = None, tolerance: float = 0.001,
+              mechanisms: Sequence[str] | None = None, progress: Any = None) -> pd.DataFrame:
     """Ranked table (COLUMNS): the best strength of each mechanism and its misfit.
     ``explains`` is misfit <= tolerance. Doses and time default to ``sim.protocol``'s."""
     doses = np.asarray(sim.protocol.doses if doses is None else doses)

@@ -30,13 +30,17 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .protocol import DEFAULT, Protocol
 from .resources import DEFAULT_READOUTS, DEFAULT_SBML
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
+    from .globalsa import Factor
 
 MECHANISMS = ("IR_expression_down", "IRS1_serine_JNK", "PTEN_up", "GLUT4_translocation_defect")
 CONTENDERS = ("ours", "tuned", "plain", "copasi", "pysb")
@@ -77,7 +81,8 @@ class Timing:
 
 
 # ------------------------------------------------------------------ scenarios
-def scenarios(catalogue=None, mechanisms: Sequence[str] = MECHANISMS) -> dict[str, dict]:
+def scenarios(catalogue: Catalogue | None = None,
+              mechanisms: Sequence[str] = MECHANISMS) -> dict[str, dict]:
     """name -> parameters: healthy plus each mechanism at the resistant end of its range."""
     from .catalogue import load_catalogue
     cat = catalogue or load_catalogue()
@@ -88,7 +93,8 @@ def scenarios(catalogue=None, mechanisms: Sequence[str] = MECHANISMS) -> dict[st
     return out
 
 
-def sobol_samples(n: int, seed: int = 1, settable: Sequence[str] | None = None):
+def sobol_samples(n: int, seed: int = 1,
+                  settable: Sequence[str] | None = None) -> tuple[list[Factor], np.ndarray]:
     """(factors, sample matrix) of a Sobol run over every catalogue mechanism."""
     from . import globalsa
     from .catalogue import load_catalogue
@@ -125,8 +131,9 @@ class BareLoop:
     issue 12: a scalar absolute tolerance and ``settle_time`` min of simulation.
     """
 
-    def __init__(self, tuned: bool, sbml=DEFAULT_SBML, readouts=DEFAULT_READOUTS,
-                 protocol: Protocol = DEFAULT, rtol: float = 1e-8, atol: float = 1e-12):
+    def __init__(self, tuned: bool, sbml: str | os.PathLike = DEFAULT_SBML,
+                 readouts: Sequence[str] = DEFAULT_READOUTS, protocol: Protocol = DEFAULT,
+                 rtol: float = 1e-08, atol: float = 1e-12):
         import roadrunner
         options = roadrunner.LoadSBMLOptions()
         options.conservedMoieties = tuned
@@ -183,7 +190,8 @@ class BareLoop:
 
 
 # ------------------------------------------------------------------ contenders
-def build(contender: str, readouts=DEFAULT_READOUTS, protocol: Protocol = DEFAULT):
+def build(contender: str, readouts: Sequence[str] = DEFAULT_READOUTS,
+          protocol: Protocol = DEFAULT) -> tuple[Any, float, str]:
     """(runner with ``run(parameters, doses, time) -> array``, setup seconds, note)."""
     t0 = time.perf_counter()
     if contender in ("tuned", "plain"):
@@ -220,7 +228,8 @@ class _Arrays:
 
 
 def bench_dose_response(contender: str, scenario_set: Mapping[str, dict], repeats: int = 5,
-                        protocol: Protocol = DEFAULT, readouts=DEFAULT_READOUTS) -> Timing:
+                        protocol: Protocol = DEFAULT,
+                        readouts: Sequence[str] = DEFAULT_READOUTS) -> Timing:
     """ms per simulation of the dose-response protocol."""
     runner, setup, note = build(contender, readouts, protocol)
     doses = list(protocol.doses)
@@ -231,7 +240,8 @@ def bench_dose_response(contender: str, scenario_set: Mapping[str, dict], repeat
 
 
 def bench_sobol_samples(contender: str, samples_n: int = SOBOL_N, repeats: int = 3,
-                        protocol: Protocol = DEFAULT, readouts=DEFAULT_READOUTS) -> Timing:
+                        protocol: Protocol = DEFAULT,
+                        readouts: Sequence[str] = DEFAULT_READOUTS) -> Timing:
     """ms per Sobol sample (settle + one step to the reference dose); ours runs the
     Sobol chunk code path (:func:`analysis.globalsa.evaluate_chunk`)."""
     from . import globalsa

@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from argparse import ArgumentParser, Namespace
+from collections.abc import Callable, Iterable, Sequence
 
 from .errors import UserError
 
@@ -51,13 +53,13 @@ COMMANDS = {
 }
 
 
-def command_function(name: str):
+def command_function(name: str) -> Callable[[Namespace], int | None]:
     """The ``run(args)`` function of subcommand ``name`` (imports its module)."""
     module, function, _ = COMMANDS[name]
     return getattr(importlib.import_module(f"{__package__}.commands.{module}"), function)
 
 
-def add_model_options(parser, readouts: bool = True, backends: bool = True) -> None:
+def add_model_options(parser: ArgumentParser, readouts: bool = True, backends: bool = True) -> None:
     from .protocol import DEFAULT
     group = parser.add_argument_group("model")
     group.add_argument("--sbml", default=None,
@@ -78,12 +80,12 @@ def add_model_options(parser, readouts: bool = True, backends: bool = True) -> N
                             "faster and less accurate); recorded in the metadata")
 
 
-def add_catalogue_option(parser) -> None:
+def add_catalogue_option(parser: ArgumentParser) -> None:
     parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
                         help="your own mechanism/cause catalogue (TOML; repeatable)")
 
 
-def add_scenario_options(parser) -> None:
+def add_scenario_options(parser: ArgumentParser) -> None:
     group = parser.add_argument_group("scenario")
     group.add_argument("--cause", help="a cause from the catalogue (see `python -m analysis "
                                        "causes`)")
@@ -96,12 +98,12 @@ def add_scenario_options(parser) -> None:
                        help="accept strengths outside a mechanism's plausible range")
 
 
-def add_output_options(parser, name: str) -> None:
+def add_output_options(parser: ArgumentParser, name: str) -> None:
     parser.add_argument("--out", default=f"results/{name}",
                         help=f"output folder (default: results/{name})")
 
 
-def parse_assignments(items, what: str) -> dict[str, float]:
+def parse_assignments(items: Iterable[str], what: str) -> dict[str, float]:
     """['a=1', 'b=2'] -> {'a': 1.0, 'b': 2.0}; one clear line on a bad item."""
     values = {}
     for item in items:
@@ -132,7 +134,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(command if command in COMMANDS else None)

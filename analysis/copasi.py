@@ -9,8 +9,11 @@ COPASI names objects by their SBML ``name`` (``kf`` named "forward rate" is
 id, mapped through the ``sbml_id`` column of basico's ``get_species`` /
 ``get_parameters`` / ``get_compartments`` tables.
 """
+from __future__ import annotations
 
 import math
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import basico
@@ -33,7 +36,7 @@ def _messages():
     return " ".join(lines) or "no message from COPASI"
 
 
-def load(path):
+def load(path: str | os.PathLike) -> COPASI.CDataModel:
     """Import the SBML file ``path`` into a new COPASI data model and return it."""
     if not Path(path).is_file():
         raise UserError(f"SBML file not found: {path}")
@@ -51,7 +54,7 @@ def load(path):
     return dm
 
 
-def unload(dm):
+def unload(dm: COPASI.CDataModel) -> None:
     """Free a data model returned by ``load``."""
     basico.remove_datamodel(dm)
 
@@ -126,7 +129,10 @@ def _check_times(times):
     return times
 
 
-def timecourse(path_or_model, times, parameters=None, species_initial=None, selections=None):
+def timecourse(path_or_model: str | os.PathLike | COPASI.CDataModel, times: Sequence[float],
+               parameters: Mapping[str, float] | None = None,
+               species_initial: Mapping[str, float] | None = None,
+               selections: Sequence[str] | None = None) -> pd.DataFrame:
     """Deterministic COPASI (LSODA) time course, output at exactly ``times``.
 
     ``parameters`` (global parameter initial values) and ``species_initial``
@@ -166,7 +172,9 @@ def timecourse(path_or_model, times, parameters=None, species_initial=None, sele
             _restore(dm, undo)
 
 
-def edit_and_save(path_in, path_out, parameters, species_initial, level=3, version=2):
+def edit_and_save(path_in: str | os.PathLike, path_out: str | os.PathLike,
+                  parameters: Mapping[str, float], species_initial: Mapping[str, float],
+                  level: int = 3, version: int = 2) -> str:
     """Load ``path_in`` in COPASI, set parameter values and species initial
     concentrations by SBML id, and export SBML Level ``level`` Version ``version``
     to ``path_out`` (what ``basico.save_model(type='sbml')`` does). Returns ``path_out``."""

@@ -4,7 +4,10 @@ Kahn 1978: a defect that shifts the EC50 to the right lowers insulin
 *sensitivity*; one that lowers the maximal response lowers insulin
 *responsiveness*; many do both.
 """
-from collections.abc import Mapping
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,8 +30,9 @@ def log_doses(count: int | None = None, low: float | None = None, high: float | 
     return np.array(protocol.with_doses(count, low, high).doses)
 
 
-def simulate_doses(sim: Backend, scenarios: Mapping[str, dict], doses, time: float | None = None,
-                   progress=None, workers: int = 1, **tags) -> pd.DataFrame:
+def simulate_doses(sim: Backend, scenarios: Mapping[str, dict], doses: Sequence[float] | np.ndarray,
+                   time: float | None = None, progress: Any = None, workers: int = 1,
+                   **tags) -> pd.DataFrame:
     """Tidy points for each (name -> parameters) scenario: scenario, dose, readout,
     value (at ``time`` after the step), basal (before it), status, message."""
     spec = sim.spec()
@@ -37,7 +41,7 @@ def simulate_doses(sim: Backend, scenarios: Mapping[str, dict], doses, time: flo
     return run_tasks(tasks, progress, workers)
 
 
-def fit_points(points: pd.DataFrame, by=("scenario",)) -> pd.DataFrame:
+def fit_points(points: pd.DataFrame, by: Sequence[str] = ('scenario',)) -> pd.DataFrame:
     """One Hill fit per group and readout of a points table (columns of FIT_COLUMNS)."""
     rows = []
     keys = list(by) + ["readout"]
@@ -63,9 +67,10 @@ def classify(fits: pd.DataFrame, reference: str = "healthy", protocol: Protocol 
     return compare_fits(fits, reference=reference, **{**protocol.kahn_thresholds, **thresholds})
 
 
-def dose_response(sim: Backend, scenarios: Mapping[str, dict], doses=None,
-                  time: float | None = None, reference: str = "healthy", progress=None,
-                  workers: int = 1, **thresholds) -> tuple[pd.DataFrame, pd.DataFrame]:
+def dose_response(sim: Backend, scenarios: Mapping[str, dict],
+                  doses: Sequence[float] | np.ndarray | None = None, time: float | None = None,
+                  reference: str = 'healthy', progress: Any = None, workers: int = 1,
+                  **thresholds) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(points, fits) for named scenarios; fits compared with ``reference`` if present.
     Doses, time and Kahn thresholds default to ``sim.protocol``'s."""
     if reference not in scenarios:
@@ -110,10 +115,9 @@ def compensatory_dose(sim: Backend, parameters: dict, readout: str = "glucose_up
         return np.nan, f"solver_failure: {' '.join(str(exc).split())[:120]}", target
 
 
-def compensation_table(sim: Backend, scenarios: Mapping[str, dict],
-                       readout: str = "glucose_uptake", reference_dose: float | None = None,
-                       time: float | None = None, max_dose: float | None = None,
-                       progress=None) -> pd.DataFrame:
+def compensation_table(sim: Backend, scenarios: Mapping[str, dict], readout: str = 'glucose_uptake',
+                       reference_dose: float | None = None, time: float | None = None,
+                       max_dose: float | None = None, progress: Any = None) -> pd.DataFrame:
     """One row per scenario: the insulin needed to restore the healthy response."""
     protocol = sim.protocol
     reference_dose = protocol.reference_dose if reference_dose is None else reference_dose

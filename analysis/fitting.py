@@ -4,8 +4,11 @@ Kahn CR, Metabolism 27:1893 (1978): insulin resistance shows as reduced
 sensitivity (right shift, higher EC50), reduced responsiveness (lower maximal
 response), or both.
 """
+from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.optimize import least_squares
@@ -13,6 +16,9 @@ from scipy.special import expit
 
 from analysis.errors import UserError, unknown
 from analysis.protocol import DEFAULT
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FIT_KEYS = ("basal", "emax", "ec50", "hill", "r2", "rmse", "status", "message")
 HILL_BOUNDS = (0.1, 10.0)
@@ -22,7 +28,7 @@ KAHN_CLASSES = ("none", "reduced_sensitivity", "reduced_responsiveness", "both",
 USABLE_STATUS = ("ok", "extrapolated")
 
 
-def hill(x, basal, emax, ec50, hill):
+def hill(x: np.ndarray | float, basal: float, emax: float, ec50: float, hill: float) -> np.ndarray:
     """basal + (emax - basal) * x^h / (ec50^h + x^h).
 
     ``emax`` is the top of the curve (response at saturating dose, basal
@@ -75,7 +81,8 @@ def _result(basal, emax, ec50, h, r2, rmse, status, message):
     return dict(zip(FIT_KEYS, values, strict=True))
 
 
-def fit_hill(doses, values):
+def fit_hill(doses: Sequence[float] | np.ndarray,
+             values: Sequence[float] | np.ndarray) -> dict[str, Any]:
     """Fit the four-parameter Hill curve; returns a dict with ``FIT_KEYS``.
 
     status: "ok", "flat", "poor_fit" (r2 < 0.95), "extrapolated" (ec50
@@ -151,8 +158,9 @@ def _is_nan(x):
     return x is None or (isinstance(x, (float, np.floating)) and math.isnan(x))
 
 
-def kahn_class(ec50_ratio, emax_ratio, ec50_threshold=DEFAULT.ec50_ratio_threshold,
-               emax_threshold=DEFAULT.emax_ratio_threshold):
+def kahn_class(ec50_ratio: float, emax_ratio: float,
+               ec50_threshold: float = DEFAULT.ec50_ratio_threshold,
+               emax_threshold: float = DEFAULT.emax_ratio_threshold) -> str:
     """Kahn (1978) class of a scenario versus healthy.
 
     ``ec50_ratio`` = EC50 scenario / healthy; ``emax_ratio`` = fitted top
@@ -177,8 +185,9 @@ def _ratio(num, den):
         return np.where(den == 0, np.nan, num / den)
 
 
-def compare_fits(fits, reference="healthy", ec50_threshold=DEFAULT.ec50_ratio_threshold,
-                 emax_threshold=DEFAULT.emax_ratio_threshold):
+def compare_fits(fits: pd.DataFrame, reference: str = 'healthy',
+                 ec50_threshold: float = DEFAULT.ec50_ratio_threshold,
+                 emax_threshold: float = DEFAULT.emax_ratio_threshold) -> pd.DataFrame:
     """Add ec50_ratio, emax_ratio, delta_ratio and kahn_class per readout.
 
     Ratios are scenario / reference row of the same readout: ec50, emax (the
@@ -224,7 +233,8 @@ def compare_fits(fits, reference="healthy", ec50_threshold=DEFAULT.ec50_ratio_th
     return out
 
 
-def dose_for_response(doses, values, target):
+def dose_for_response(doses: Sequence[float] | np.ndarray, values: Sequence[float] | np.ndarray,
+                      target: float) -> float:
     """Smallest dose at which the sampled curve reaches ``target``, else None.
 
     Direction comes from the overall trend (last vs first dose): "reaches"
@@ -255,7 +265,7 @@ def dose_for_response(doses, values, target):
     return float(10.0**logd)
 
 
-def dose_for_response_fit(params, target):
+def dose_for_response_fit(params: Mapping[str, float], target: float) -> float:
     """Dose at which the fitted Hill curve equals ``target``, else None.
 
     ``params`` holds basal, emax, ec50, hill (e.g. a ``fit_hill`` result);

@@ -13,15 +13,19 @@ with the results on the object (``samples``, ``outputs``, ``indices``).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .backends.base import ModelSpec
 from .errors import UserError, unknown
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
 
 METHODS = ("sobol", "morris")
 
@@ -35,11 +39,14 @@ class Factor:
     log: bool          # sampled log-uniformly
 
     @property
-    def bounds(self):
+    def bounds(self) -> list[float]:
         return [np.log(self.low), np.log(self.high)] if self.log else [self.low, self.high]
 
 
-def factors_from_catalogue(catalogue, settable, names=None, ranges=None):
+def factors_from_catalogue(catalogue: Catalogue, settable: Iterable[str],
+                           names: Sequence[str] | None = None,
+                           ranges: Mapping[str, tuple[float, float]] | None = None
+                           ) -> tuple[list[Factor], list[str]]:
     """(factors, skipped): the mechanisms named (default: all whose targets are all in
     the model), with their plausible ranges or the ``ranges`` {name: (low, high)} given."""
     settable = set(settable)
@@ -70,12 +77,12 @@ def factors_from_catalogue(catalogue, settable, names=None, ranges=None):
     return factors, skipped
 
 
-def problem(factors):
+def problem(factors: Sequence[Factor]) -> dict[str, Any]:
     return {"num_vars": len(factors), "names": [f.name for f in factors],
             "bounds": [f.bounds for f in factors]}
 
 
-def check_n(method, n):
+def check_n(method: str, n: int) -> None:
     if n < 2:
         raise UserError(f"base sample count {n}: give at least 2 samples")
     if method == "sobol" and n & (n - 1):
@@ -85,7 +92,8 @@ def check_n(method, n):
                         f"needs; nearest: {nearest}")
 
 
-def sample(method, factors, n, seed, levels=4):
+def sample(method: str, factors: Sequence[Factor], n: int, seed: int,
+           levels: int = 4) -> np.ndarray:
     """The SALib sample matrix (in sampling space: log for fold factors)."""
     check_n(method, n)
     prob = problem(factors)
@@ -96,7 +104,7 @@ def sample(method, factors, n, seed, levels=4):
     return morris.sample(prob, n, num_levels=levels, seed=seed)
 
 
-def to_parameters(factors, row):
+def to_parameters(factors: Sequence[Factor], row: Sequence[float]) -> dict[str, float]:
     """Model parameter values of one sample row."""
     values = {}
     for factor, x in zip(factors, row, strict=True):
@@ -116,7 +124,7 @@ class Chunk:
     time: float
 
 
-def evaluate_chunk(chunk):
+def evaluate_chunk(chunk: Chunk) -> pd.DataFrame:
     """One row per sample: sample, status, message, then one column per readout."""
     sim = chunk.spec.simulator()
     doses = np.array([chunk.dose])
@@ -133,12 +141,14 @@ def evaluate_chunk(chunk):
     return pd.DataFrame(columns)
 
 
-def make_chunks(spec, factors, samples, dose, time, size):
+def make_chunks(spec: ModelSpec, factors: Sequence[Factor], samples: np.ndarray, dose: float,
+                time: float, size: int) -> list[Chunk]:
     return [Chunk(spec, tuple(factors), start, tuple(map(tuple, samples[start:start + size])),
                   float(dose), float(time)) for start in range(0, len(samples), size)]
 
 
-def analyze(method, factors, samples, outputs, readouts, seed, levels=4):
+def analyze(method: str, factors: Sequence[Factor], samples: np.ndarray, outputs: pd.DataFrame,
+            readouts: Sequence[str], seed: int, levels: int = 4) -> pd.DataFrame:
     """Indices per readout (tidy: readout, factor, SALib columns, status)."""
     prob = problem(factors)
     frames = []
@@ -169,7 +179,8 @@ def analyze(method, factors, samples, outputs, readouts, seed, levels=4):
     return pd.concat(frames, ignore_index=True)
 
 
-def sample_table(factors, samples, outputs):
+def sample_table(factors: Sequence[Factor], samples: np.ndarray,
+                 outputs: pd.DataFrame) -> pd.DataFrame:
     """Samples with their strengths (not log) and outputs."""
     strengths = pd.DataFrame({f.name: np.exp(samples[:, i]) if f.log else samples[:, i]
                               for i, f in enumerate(factors)})
@@ -226,7 +237,7 @@ class GlobalSensitivity:
                 "protocol": self.spec.protocol.to_dict()}
 
     def evaluate(self, folder: str | Path, resume: bool = False, workers: int = 1,
-                 client=None, progress=None) -> GlobalSensitivity:
+                 client: Any = None, progress: Any = None) -> GlobalSensitivity:
         """Every sample, in chunks written to ``folder/chunks`` as they finish (local
         processes, or the Dask ``client``); ``resume`` continues a run there."""
         from .parallel import ChunkStore, execute

@@ -4,9 +4,13 @@
 errors only); ``consistency_report`` is the slow full check, units included;
 ``Model`` wraps one ``roadrunner.RoadRunner`` built from the file.
 """
+from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import libsbml
 import pandas as pd
@@ -45,7 +49,7 @@ def _check_document(doc, path):
     return doc
 
 
-def check_sbml(path):
+def check_sbml(path: str | os.PathLike) -> libsbml.SBMLDocument:
     """Read ``path`` with libSBML; return the document or raise a one-line UserError.
 
     Only the errors found while reading (XML and SBML syntax, severity error or
@@ -56,7 +60,7 @@ def check_sbml(path):
     return _check_document(libsbml.readSBMLFromFile(str(p)), path)
 
 
-def consistency_report(path, units=True):
+def consistency_report(path: str | os.PathLike, units: bool = True) -> dict[str, Any]:
     """Full libSBML ``checkConsistency()`` of ``path``.
 
     Returns ``{"errors", "warnings", "unit_warnings", "messages"}``: errors counts
@@ -117,7 +121,7 @@ class Model:
     assignments are recomputed from the user's parameters.
     """
 
-    def __init__(self, path, conserved_moieties=False):
+    def __init__(self, path: str | os.PathLike, conserved_moieties: bool = False) -> None:
         p = _require_file(path)
         data = p.read_bytes()
         self.path = str(path)
@@ -147,43 +151,43 @@ class Model:
         self._rated = {r.getVariable() for r in rules if r.isRate()}
 
     # ----- ids -------------------------------------------------------------
-    def species(self):
+    def species(self) -> list[str]:
         return list(self.rr.model.getFloatingSpeciesIds())
 
-    def boundary_species(self):
+    def boundary_species(self) -> list[str]:
         return list(self.rr.model.getBoundarySpeciesIds())
 
-    def parameters(self):
+    def parameters(self) -> list[str]:
         """Global parameter ids of the SBML (libroadrunner's conserved-moiety totals,
         ``_CSUM*``, are not the model's and are left out)."""
         return [p for p in self.rr.model.getGlobalParameterIds() if not p.startswith("_CSUM")]
 
-    def constant_parameters(self):
+    def constant_parameters(self) -> list[str]:
         """Global parameters one can set: not the variable of an assignment or rate rule."""
         return [p for p in self.parameters() if p not in self._assigned and p not in self._rated]
 
-    def observables(self):
+    def observables(self) -> list[str]:
         """Global parameters defined by an assignment rule (observables, expressions)."""
         return [p for p in self.parameters() if p in self._assigned]
 
-    def compartments(self):
+    def compartments(self) -> list[str]:
         return list(self.rr.model.getCompartmentIds())
 
-    def inputs(self):
+    def inputs(self) -> list[str]:
         settable = set(self.constant_parameters())
         return [name for name in KNOWN_INPUTS if name in settable]
 
-    def ids(self):
+    def ids(self) -> list[str]:
         return self.species() + self.boundary_species() + self.parameters() + self.compartments()
 
-    def resolve(self, id):
+    def resolve(self, id: str) -> str:
         """Return ``id`` if it names a species, parameter or compartment, else raise UserError."""
         if id in self.ids():
             return id
         raise unknown("id", str(id), self.ids())
 
     # ----- values ----------------------------------------------------------
-    def set_values(self, mapping):
+    def set_values(self, mapping: Mapping[str, float]) -> None:
         """Set initial values by id: parameters and compartments via ``init(x)``,
         species initial concentrations via ``init([S])`` (kept by ``reset()``)."""
         species = set(self.species()) | set(self.boundary_species())
@@ -202,7 +206,7 @@ class Model:
             except Exception as exc:
                 raise UserError(f"cannot set '{id}' to {value}: {_one_line(exc)}") from None
 
-    def reset(self):
+    def reset(self) -> None:
         """Back to initial state (time 0) keeping values given to ``set_values``;
         initial assignments are recomputed from them (see class docstring)."""
         self.rr.resetAll()
@@ -222,7 +226,7 @@ class Model:
                 return ud.getId()
         return ""
 
-    def describe(self):
+    def describe(self) -> pd.DataFrame:
         """Table of ids: columns id, kind, name, value (current), units."""
         rows = []
         observables = set(self.observables())

@@ -22,6 +22,11 @@ Measures, per readout of the simulator:
 * ``ec50`` and ``emax`` (glucose_uptake only, when it is a readout): the Hill fit
   (``fitting.fit_hill``) of its dose-response at ``time`` min over ``doses``.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
@@ -30,17 +35,20 @@ from .errors import UserError, unknown
 from .fitting import USABLE_STATUS, fit_hill
 from .resources import KNOWN_INPUTS
 
+if TYPE_CHECKING:
+    from .backends.base import Backend
+
 COLUMNS = ("parameter", "readout", "measure", "coefficient", "value", "status")
 DOSE_RESPONSE_READOUT = "glucose_uptake"
 STEADY = "steady_state"
 
 
-def time_measure(time):
+def time_measure(time: float) -> str:
     """Name of the fixed-time measure: ``at_10min`` for time 10."""
     return f"at_{time:g}min"
 
 
-def base_value(sim, parameter: str, scenario: dict | None = None) -> float:
+def base_value(sim: Backend, parameter: str, scenario: dict | None = None) -> float:
     """Value of ``parameter`` under ``scenario`` (the model's value if the scenario does
     not set it)."""
     if scenario and parameter in scenario:
@@ -48,7 +56,7 @@ def base_value(sim, parameter: str, scenario: dict | None = None) -> float:
     return sim.initial_value(parameter)
 
 
-def sensitivity_parameters(sim):
+def sensitivity_parameters(sim: Backend) -> list[str]:
     """Every kinetic parameter and scale factor of the model, in SBML order.
 
     These are the constant global parameters (not defined by a rule), except
@@ -61,7 +69,9 @@ def sensitivity_parameters(sim):
             if p not in inputs and base_value(sim, p) != 0.0]
 
 
-def measure_values(sim, parameters, dose, time, doses=None):
+def measure_values(sim: Backend, parameters: Mapping[str, float], dose: float, time: float,
+                   doses: Sequence[float] | np.ndarray | None = None
+                   ) -> dict[tuple[str, str], tuple[float, str]]:
     """{(readout, measure): (value, status)} for one parameter set.
 
     status is "ok", "not_steady" (steady-state residual above the protocol's
@@ -96,7 +106,8 @@ def _fit_measures(sim, parameters, doses, time):
             for m in ("ec50", "emax")}
 
 
-def log_coefficient(low, high, value, step, floor=0.0):
+def log_coefficient(low: float, high: float, value: float, step: float,
+                    floor: float = 0.0) -> tuple[float, str]:
     """(coefficient, status) of a central difference in log space; NaN unless all three
     values are finite, share a sign and |value| > ``floor``."""
     values = np.array([low, high, value], dtype=float)
@@ -109,7 +120,7 @@ def log_coefficient(low, high, value, step, floor=0.0):
     return float((np.log(abs(high)) - np.log(abs(low))) / (2.0 * step)), "ok"
 
 
-def check_parameters(sim, parameters):
+def check_parameters(sim: Backend, parameters: Sequence[str] | None) -> list[str]:
     """The parameter list to perturb: ``parameters`` (checked) or all of
     ``sensitivity_parameters``."""
     if parameters is None:
@@ -124,9 +135,11 @@ def check_parameters(sim, parameters):
     return chosen
 
 
-def scaled_sensitivities(sim, parameters=None, dose: float | None = None,
-                         time: float | None = None, step: float = 1e-3, scenario=None,
-                         doses=None, progress=None) -> pd.DataFrame:
+def scaled_sensitivities(sim: Backend, parameters: Sequence[str] | None = None,
+                         dose: float | None = None, time: float | None = None, step: float = 0.001,
+                         scenario: Mapping[str, float] | None = None,
+                         doses: Sequence[float] | np.ndarray | bool | None = None,
+                         progress: Any = None) -> pd.DataFrame:
     """Scaled sensitivity coefficients of every readout to each parameter.
 
     ``parameters``: ids to perturb (default ``sensitivity_parameters(sim)``);
@@ -183,7 +196,7 @@ def scaled_sensitivities(sim, parameters=None, dose: float | None = None,
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def top_coefficients(df, readout, measure, n=10):
+def top_coefficients(df: pd.DataFrame, readout: str, measure: str, n: int = 10) -> pd.DataFrame:
     """The ``n`` rows of ``readout``/``measure`` with the largest |coefficient| (status ok)."""
     part = df[(df.readout == readout) & (df.measure == measure) & (df.status == "ok")]
     order = part.coefficient.abs().sort_values(ascending=False).index[:n]

@@ -27,6 +27,11 @@ Reaction columns are all kept: a column is scaled by its own rate v, so a
 reaction with v = 0 has coefficients 0 (defined), and keeping every column keeps
 the summation theorems exact on the rows kept (sum of FCCs 1, of CCCs 0).
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import libsbml
 import numpy as np
 import pandas as pd
@@ -34,6 +39,9 @@ import roadrunner
 
 from .backends.base import SimulationError
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .backends.roadrunner import RoadRunnerBackend as Backend
 
 ZERO = 1e-9
 
@@ -63,7 +71,7 @@ def _scenario_document(sim, parameters, dose):
     return libsbml.writeSBMLToString(doc)
 
 
-def relative_residual(rr):
+def relative_residual(rr: roadrunner.RoadRunner) -> float:
     """Largest |d[S]/dt| / max |[S]| of ``rr``'s current state (per minute)."""
     state = np.abs(np.asarray(rr.model.getFloatingSpeciesAmounts()))
     rates = np.abs(np.asarray(rr.getRatesOfChange()))
@@ -72,7 +80,8 @@ def relative_residual(rr):
     return float(rates.max() / max(state.max(), 1e-300))
 
 
-def steady_state_runner(sim, parameters=None, dose=1.0):
+def steady_state_runner(sim: Backend, parameters: Mapping[str, float] | None = None,
+                        dose: float = 1.0) -> tuple[roadrunner.RoadRunner, dict[str, Any]]:
     """(RoadRunner at the insulin-stimulated steady state, info dict).
 
     info: dose, presimulation_time, presimulation_residual (relative rate left
@@ -130,7 +139,9 @@ def _tidy(matrix, row_name, magnitudes, zero, drop_all_zero=False):
     return frame, dropped
 
 
-def control_coefficients(sim, parameters=None, dose=1.0, zero=ZERO):
+def control_coefficients(sim: Backend, parameters: Mapping[str, float] | None = None,
+                         dose: float = 1.0,
+                         zero: float = ZERO) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """(flux_control, concentration_control, info) at the insulin-stimulated steady state.
 
     flux_control: columns flux, reaction, coefficient (scaled FCC, dln J_flux / dln v_reaction);
@@ -155,7 +166,8 @@ def control_coefficients(sim, parameters=None, dose=1.0, zero=ZERO):
     return flux_control, concentration_control, info
 
 
-def summation_check(flux_control, concentration_control):
+def summation_check(flux_control: pd.DataFrame,
+                    concentration_control: pd.DataFrame) -> pd.DataFrame:
     """Summation theorems: sum over reactions of each flux's FCCs (expected 1) and of
     each species' CCCs (expected 0).
 

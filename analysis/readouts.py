@@ -1,10 +1,16 @@
 """Readouts of a time course: value at a time, peak, time to half-maximum, AUC."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .protocol import DEFAULT
+
+if TYPE_CHECKING:
+    from .backends.base import Backend
 
 SUMMARY_COLUMNS = ("readout", "basal", "value_at", "at_time", "peak", "time_to_peak",
                    "time_to_half_max", "auc")
@@ -53,8 +59,9 @@ def _first_crossing(t, y, level):
     return float(t[j - 1] + (level - y[j - 1]) * (t[j] - t[j - 1]) / (y[j] - y[j - 1]))
 
 
-def simulate_scenario(sim, name: str, parameters: dict, dose: float, times, at: float
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def simulate_scenario(sim: Backend, name: str, parameters: dict, dose: float,
+                      times: Sequence[float] | np.ndarray,
+                      at: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A scenario's time course after stepping the input to ``dose``: (tidy table
     scenario, time, readout, value; :func:`summarise` at ``at`` plus scenario, dose and
     steady_state, the steady state with the input held at ``dose``)."""

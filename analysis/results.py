@@ -1,4 +1,5 @@
 """Result tables on disk: Parquet + CSV + metadata.json, written atomically."""
+from __future__ import annotations
 
 import datetime
 import hashlib
@@ -9,8 +10,10 @@ import platform
 import shlex
 import sys
 import uuid
+from collections.abc import Mapping, Sequence
 from importlib import metadata as importlib_metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,7 +41,7 @@ DISTRIBUTIONS = (
 )
 
 
-def package_versions():
+def package_versions() -> dict[str, str]:
     """{"python": ..., <distribution name>: version or "not installed"}."""
     versions = {"python": platform.python_version()}
     for dist in DISTRIBUTIONS:
@@ -49,7 +52,7 @@ def package_versions():
     return versions
 
 
-def file_sha256(path):
+def file_sha256(path: str | os.PathLike) -> str:
     """Hex SHA-256 of a file's bytes."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -58,7 +61,7 @@ def file_sha256(path):
     return digest.hexdigest()
 
 
-def to_jsonable(obj):
+def to_jsonable(obj: Any) -> Any:
     """Plain JSON types for numpy/pandas/Path values; NaN and inf become None."""
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
@@ -79,8 +82,10 @@ def to_jsonable(obj):
     return str(obj)
 
 
-def build_metadata(*, analysis: str, model_file, scenario=None, parameters=None, settings=None,
-                   seed=None, argv=None) -> dict:
+def build_metadata(*, analysis: str, model_file: str | os.PathLike | None, scenario: Any = None,
+                   parameters: Mapping[str, Any] | None = None,
+                   settings: Mapping[str, Any] | None = None, seed: int | None = None,
+                   argv: Sequence[str] | None = None) -> dict:
     """Provenance record for one result table (JSON-serialisable dict)."""
     if model_file is not None and not os.path.isfile(model_file):
         raise UserError(f"model file '{model_file}' not found; give an existing SBML/PySB file")
@@ -126,7 +131,8 @@ def _merged_metadata(out_dir, name, metadata):
     return merged
 
 
-def write_table(df, out_dir, name, metadata):
+def write_table(df: pd.DataFrame, out_dir: str | os.PathLike, name: str,
+                metadata: Mapping[str, Any]) -> dict[str, Path]:
     """Write <name>.parquet, <name>.csv and merge metadata.json in ``out_dir``.
 
     Each file goes to a temporary name in ``out_dir`` first and is renamed into
@@ -169,7 +175,7 @@ def write_table(df, out_dir, name, metadata):
     return finals
 
 
-def read_table(path):
+def read_table(path: str | os.PathLike) -> tuple[pd.DataFrame, dict[str, Any]]:
     """(DataFrame, metadata dict) from a Parquet file written by ``write_table``."""
     try:
         table = pq.read_table(path)

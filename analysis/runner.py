@@ -5,7 +5,11 @@ parameter values, the doses and the readout time. ``evaluate`` turns it into
 tidy rows; ``run_tasks`` runs many, serially, on local processes or on a Dask
 cluster, giving the same rows in the same order either way.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,8 +33,8 @@ class Task:
     tags: tuple = field(default=())   # extra (column, value) pairs copied into each row
 
 
-def make_task(spec: ModelSpec, scenario: str, parameters: dict, doses, time: float | None = None,
-              **tags) -> Task:
+def make_task(spec: ModelSpec, scenario: str, parameters: dict, doses: Sequence[float],
+              time: float | None = None, **tags) -> Task:
     time = spec.protocol.readout_time if time is None else time
     return Task(spec, scenario, tuple(sorted(parameters.items())),
                 tuple(float(d) for d in doses), float(time), tuple(tags.items()))
@@ -55,7 +59,7 @@ def evaluate(task: Task) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def run_tasks(tasks, progress=None, workers: int = 1) -> pd.DataFrame:
+def run_tasks(tasks: Iterable[Task], progress: Any = None, workers: int = 1) -> pd.DataFrame:
     """Evaluate tasks, on ``workers`` local processes when there are enough of them
     to pay for starting the processes; rows come back in task order either way.
     ``progress`` is a tqdm-like bar or None."""

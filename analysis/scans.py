@@ -6,6 +6,11 @@ effect of both mechanisms together is compared with the product of their
 single effects (Bliss independence): a ratio below 1 means the two impair
 more together than independently (synergy), above 1 that one masks the other.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
@@ -13,10 +18,13 @@ from .backends.base import Backend
 from .doseresponse import classify, fit_points, simulate_doses
 from .errors import UserError
 
+if TYPE_CHECKING:
+    from .catalogue import Catalogue, Mechanism
+
 INTERACTION_BAND = 0.05   # |ratio - 1| below this is 'independent'
 
 
-def strengths(mechanism, points: int = 11, low: float | None = None,
+def strengths(mechanism: Mechanism, points: int = 11, low: float | None = None,
               high: float | None = None) -> np.ndarray:
     """Strengths across a mechanism's plausible range (log-spaced for fold changes)."""
     if points < 2:
@@ -42,10 +50,11 @@ def _scenarios(catalogue, base, grid, allow_out_of_range):
     return out
 
 
-def scan_1d(sim: Backend, catalogue, mechanism: str, values, doses=None, time: float | None = None,
+def scan_1d(sim: Backend, catalogue: Catalogue, mechanism: str, values: Sequence[float],
+            doses: Sequence[float] | np.ndarray | None = None, time: float | None = None,
             reference_dose: float | None = None, base: str | None = None,
-            allow_out_of_range: bool = False, progress=None, workers: int = 1
-            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+            allow_out_of_range: bool = False, progress: Any = None,
+            workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(points, fits) along one mechanism; fits gain ``strength`` and Kahn columns
     against healthy, and ``value_at_reference`` (the readout at ``reference_dose``).
     Doses, time and reference dose default to ``sim.protocol``'s."""
@@ -65,10 +74,11 @@ def scan_1d(sim: Backend, catalogue, mechanism: str, values, doses=None, time: f
     return points, fits
 
 
-def scan_2d(sim: Backend, catalogue, mech_a: str, values_a, mech_b: str, values_b, doses=None,
+def scan_2d(sim: Backend, catalogue: Catalogue, mech_a: str, values_a: Sequence[float], mech_b: str,
+            values_b: Sequence[float], doses: Sequence[float] | np.ndarray | None = None,
             time: float | None = None, reference_dose: float | None = None,
-            allow_out_of_range: bool = False, progress=None, workers: int = 1
-            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+            allow_out_of_range: bool = False, progress: Any = None,
+            workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(points, grid): the grid has one row per (strength_a, strength_b, readout)
     with the value at the reference dose, the fitted emax and ec50, each as a
     fraction of healthy, and the interaction ratio observed / (single a x single b)."""

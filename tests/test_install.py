@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args, **kwargs):
-    return subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True,
+    return subprocess.run([str(a) for a in args], check=True, capture_output=True, encoding="utf-8",
                           **kwargs)
 
 

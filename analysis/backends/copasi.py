@@ -10,10 +10,18 @@ state back over it.
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .base import Backend, ResponseArrays, SimulationError, SteadyState, relative_residual
+
+if TYPE_CHECKING:
+    from ..protocol import Protocol
+    from .base import SolverOptions
 
 MAX_STEPS = 1_000_000
 
@@ -29,7 +37,9 @@ class CopasiBackend(Backend):
         import basico  # noqa: F401
         import COPASI  # noqa: F401
 
-    def __init__(self, sbml=None, input_id=None, readouts=None, options=None, protocol=None):
+    def __init__(self, sbml: str | os.PathLike | None = None, input_id: str | None = None,
+                 readouts: Sequence[str] | None = None, options: SolverOptions | None = None,
+                 protocol: Protocol | None = None) -> None:
         super().__init__(sbml, input_id, readouts, options, protocol)
         import COPASI
 
@@ -133,7 +143,7 @@ class CopasiBackend(Backend):
         return relative_residual([m.getConcentration() for m in metabs],
                                  [m.getConcentrationRate() for m in metabs])
 
-    def settle(self, parameters=None) -> float:
+    def settle(self, parameters: Mapping[str, float] | None = None) -> float:
         parameters = self.check_parameters(parameters)
         key = tuple(sorted(parameters.items()))
         if key == self._basal_key:
@@ -162,7 +172,9 @@ class CopasiBackend(Backend):
         self.container.setState(self._settled)
 
     # ------------------------------------------------------------ runs
-    def response_arrays(self, parameters, doses, time=None) -> ResponseArrays:
+    def response_arrays(self, parameters: Mapping[str, float] | None,
+                        doses: Sequence[float] | np.ndarray,
+                        time: float | None = None) -> ResponseArrays:
         time = self._time(time)
         n = len(self.readouts)
         values = np.full((len(doses), n), np.nan)
@@ -181,7 +193,8 @@ class CopasiBackend(Backend):
                 status[i], message[i] = "solver_failure", str(exc)
         return ResponseArrays(values, self._basal.copy(), status, message)
 
-    def timecourse(self, parameters=None, dose=None, times=None) -> pd.DataFrame:
+    def timecourse(self, parameters: Mapping[str, float] | None = None, dose: float | None = None,
+                   times: Sequence[float] | None = None) -> pd.DataFrame:
         times = self._times(times)
         dose = self._dose(dose)
         self.settle(parameters)
@@ -195,7 +208,8 @@ class CopasiBackend(Backend):
         return pd.DataFrame(np.array(rows), columns=self.readouts,
                             index=pd.Index(times, name="time"))
 
-    def steady_state(self, parameters=None, dose=None) -> SteadyState:
+    def steady_state(self, parameters: Mapping[str, float] | None = None,
+                     dose: float | None = None) -> SteadyState:
         dose = self._dose(dose)
         self.settle(parameters)
         self._restore(dose)

@@ -22,7 +22,9 @@ restored as a whole vector, which keeps the totals (tests check both).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -35,6 +37,10 @@ from .base import (
     one_line,
     relative_residual,
 )
+
+if TYPE_CHECKING:
+    from ..protocol import Protocol
+    from .base import SolverOptions
 
 NEGATIVE = 1e-9   # a solver state below -NEGATIVE * max [S] is rejected (not physical)
 
@@ -49,7 +55,9 @@ class RoadRunnerBackend(Backend):
     def import_simulator(cls) -> None:
         import roadrunner  # noqa: F401
 
-    def __init__(self, sbml=None, input_id=None, readouts=None, options=None, protocol=None):
+    def __init__(self, sbml: str | os.PathLike | None = None, input_id: str | None = None,
+                 readouts: Sequence[str] | None = None, options: SolverOptions | None = None,
+                 protocol: Protocol | None = None) -> None:
         super().__init__(sbml, input_id, readouts, options, protocol)
         from ..loader import Model
         self.model = Model(self.path, conserved_moieties=True)
@@ -156,7 +164,7 @@ class RoadRunnerBackend(Backend):
             model.setConservedMoietyValues(matrix @ amounts[columns])
         model.setFloatingSpeciesAmounts(amounts)
 
-    def settle(self, parameters=None) -> float:
+    def settle(self, parameters: Mapping[str, float] | None = None) -> float:
         """Basal steady state of a scenario (input 0); cached for the last scenario.
 
         Returns the relative rate of change left (per min); ``settle_method``
@@ -221,7 +229,8 @@ class RoadRunnerBackend(Backend):
         self.rr[self.input_id] = 0.0
 
     # ------------------------------------------------------------ runs
-    def timecourse(self, parameters=None, dose=None, times=None) -> pd.DataFrame:
+    def timecourse(self, parameters: Mapping[str, float] | None = None, dose: float | None = None,
+                   times: Sequence[float] | None = None) -> pd.DataFrame:
         times = self._times(times)
         dose = self._dose(dose)
         self.settle(parameters)
@@ -233,7 +242,9 @@ class RoadRunnerBackend(Backend):
         return pd.DataFrame(res[:, 1:], columns=self.readouts,
                             index=pd.Index(res[:, 0], name="time"))
 
-    def response_arrays(self, parameters, doses, time=None) -> ResponseArrays:
+    def response_arrays(self, parameters: Mapping[str, float] | None,
+                        doses: Sequence[float] | np.ndarray,
+                        time: float | None = None) -> ResponseArrays:
         time = self._time(time)
         n = len(self.readouts)
         values = np.full((len(doses), n), np.nan)
@@ -256,7 +267,8 @@ class RoadRunnerBackend(Backend):
                 status[i], message[i] = "solver_failure", one_line(exc)
         return ResponseArrays(values, basal, status, message)
 
-    def steady_state(self, parameters=None, dose=None) -> SteadyState:
+    def steady_state(self, parameters: Mapping[str, float] | None = None,
+                     dose: float | None = None) -> SteadyState:
         """Settle, hold the input at ``dose``: NLEQ2 from the basal state, or (if it
         fails) ``settle_time`` min of simulation."""
         dose = self._dose(dose)
@@ -285,7 +297,8 @@ class RoadRunnerBackend(Backend):
         return SteadyState(values, residual, method)
 
     # ------------------------------------------------------------ roadrunner only
-    def basal_concentrations(self, parameters=None) -> dict[str, float]:
+    def basal_concentrations(self,
+                             parameters: Mapping[str, float] | None = None) -> dict[str, float]:
         """{species id: concentration} at the scenario's basal steady state."""
         self.settle(parameters)
         model = self.rr.model

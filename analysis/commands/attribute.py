@@ -1,4 +1,8 @@
 """attribute: which mechanism, how strong, explains an observed resistant response."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 import pandas as pd
 
 from ..attribution import Observation, attribute
@@ -7,7 +11,7 @@ from ..errors import UserError
 from . import common
 
 
-def run(args):
+def run(args: Namespace) -> int | None:
     """Give what was observed — Kahn's ratios to healthy (--ec50-ratio, --emax-ratio)
     or measured points (--points FILE, a CSV with columns dose,value of
     --readout-of) — and each mechanism's strength is fitted within its plausible
@@ -47,7 +51,7 @@ def run(args):
         print(table.to_string(index=False))
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser)
     add_catalogue_option(parser)
     parser.add_argument("--ec50-ratio", type=float, help="observed EC50 / healthy EC50")

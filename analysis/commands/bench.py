@@ -1,11 +1,15 @@
 """bench: ms per simulation of ours beside the libroadrunner floor, COPASI and PySB."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 from .. import bench
 from ..cli import add_output_options
 from ..errors import UserError
 from . import common
 
 
-def run(args):
+def run(args: Namespace) -> int | None:
     """Times the protocol (settle at insulin 0, insulin step, readouts 10 min later) on
     the same scenarios with (a) our pipeline, (b) a tuned bare libroadrunner loop (the
     floor), (c) the plain loop with the settings before issue 12, (d) COPASI and
@@ -41,7 +45,7 @@ def run(args):
                         "the timings compare different answers")
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true",
                         help="fewer repeats and Sobol samples, no full N=512 Sobol")
     parser.add_argument("--repeats", type=int, default=5,

@@ -1,5 +1,10 @@
 """Pieces every subcommand shares: the simulator, the scenario, metadata, writing."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..backends import create
 from ..backends.base import Backend, SolverOptions
@@ -8,13 +13,19 @@ from ..errors import UserError
 from ..protocol import DEFAULT, Protocol
 from ..results import build_metadata, write_table
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from ..catalogue import Catalogue, Mechanism
+
 # option name -> Protocol field, for the options a command has
 PROTOCOL_OPTIONS = {"input": "input_id", "time": "readout_time",
                     "reference_dose": "reference_dose", "ec50_threshold": "ec50_ratio_threshold",
                     "emax_threshold": "emax_ratio_threshold", "max_dose": "max_dose"}
 
 
-def protocol(args) -> Protocol:
+def protocol(args: Namespace) -> Protocol:
     """The default protocol with what the command's options change."""
     changes = {field: getattr(args, option) for option, field in PROTOCOL_OPTIONS.items()
                if getattr(args, option, None) is not None}
@@ -24,12 +35,12 @@ def protocol(args) -> Protocol:
     return DEFAULT.replace(**changes)
 
 
-def solver_options(args) -> SolverOptions:
+def solver_options(args: Namespace) -> SolverOptions:
     rtol = getattr(args, "rtol", None)
     return SolverOptions() if rtol is None else SolverOptions(relative_tolerance=rtol)
 
 
-def simulator(args, readouts=None) -> Backend:
+def simulator(args: Namespace, readouts: Sequence[str] | None = None) -> Backend:
     """The backend for ``--backend/--sbml/--input/--readout/--rtol`` and the protocol
     of the command's options (project defaults otherwise)."""
     chosen = readouts or getattr(args, "readout", None) or None
@@ -37,12 +48,13 @@ def simulator(args, readouts=None) -> Backend:
                   solver_options(args), protocol(args))
 
 
-def catalogue(args):
+def catalogue(args: Namespace) -> Catalogue:
     from ..catalogue import load_catalogue
     return load_catalogue(getattr(args, "catalogue", []) or [])
 
 
-def scenario(args, sim, cat=None):
+def scenario(args: Namespace, sim: Backend,
+             cat: Catalogue | None = None) -> tuple[str, dict[str, float]]:
     """(name, parameters) of the scenario named by --cause/--mechanism/--set."""
     mechanisms = parse_assignments(args.mechanism, "--mechanism")
     overrides = parse_assignments(args.set, "--set")
@@ -58,7 +70,9 @@ def scenario(args, sim, cat=None):
     return chosen.name, chosen.parameters
 
 
-def metadata(args, sim, analysis, scenario=None, parameters=None, settings=None, seed=None):
+def metadata(args: Namespace, sim: Backend, analysis: str, scenario: Any = None,
+             parameters: Mapping[str, float] | None = None,
+             settings: Mapping[str, Any] | None = None, seed: int = None) -> dict[str, Any]:
     """Provenance of a result: model file, scenario, the backend, its solver options
     and the protocol, and the analysis' own settings."""
     settings = {**sim.describe_settings(), **(settings or {})}
@@ -66,13 +80,13 @@ def metadata(args, sim, analysis, scenario=None, parameters=None, settings=None,
                           parameters=parameters, settings=settings, seed=seed)
 
 
-def write(df, args, name, meta):
+def write(df: pd.DataFrame, args: Namespace, name: str, meta: Mapping[str, Any]) -> dict[str, Path]:
     paths = write_table(df, args.out, name, meta)
     print(f"wrote {paths['parquet']} and {paths['csv'].name} ({len(df)} rows)")
     return paths
 
 
-def save_figure(fig, args, name):
+def save_figure(fig: Figure, args: Namespace, name: str) -> Path:
     import matplotlib.pyplot as plt
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -85,14 +99,14 @@ def save_figure(fig, args, name):
     return path
 
 
-def add_workers_option(parser):
+def add_workers_option(parser: ArgumentParser) -> None:
     from ..parallel import default_workers
     parser.add_argument("--workers", type=int, default=default_workers(),
                         help="local worker processes (default: all cores; runs with few "
                              "scenarios stay in this process)")
 
 
-def add_dose_options(parser):
+def add_dose_options(parser: ArgumentParser) -> None:
     p = DEFAULT
     group = parser.add_argument_group("doses")
     group.add_argument("--doses", type=int, default=p.dose_count,
@@ -103,13 +117,13 @@ def add_dose_options(parser):
     add_time_option(group)
 
 
-def add_time_option(parser):
+def add_time_option(parser: ArgumentParser) -> None:
     parser.add_argument("--time", type=float, default=DEFAULT.readout_time,
                         help="readout time after the insulin step, min "
                              f"(default {DEFAULT.readout_time:g})")
 
 
-def add_set_options(parser):
+def add_set_options(parser: ArgumentParser) -> None:
     group = parser.add_argument_group("scenario sets")
     group.add_argument("--all-causes", action="store_true", help="every cause of the catalogue")
     group.add_argument("--all-mechanisms", action="store_true",
@@ -120,7 +134,7 @@ def add_set_options(parser):
                             "range farthest from healthy (default) or half-way to it")
 
 
-def mechanism_strength(cat, mechanism, where):
+def mechanism_strength(cat: Catalogue, mechanism: Mechanism, where: str) -> float:
     """Strength of a mechanism at its resistant end, or half-way to it (geometric
     for fold changes)."""
     end = cat.resistant_end(mechanism.name)
@@ -131,7 +145,7 @@ def mechanism_strength(cat, mechanism, where):
     return (mechanism.healthy + end) / 2
 
 
-def scenario_set(args, sim):
+def scenario_set(args: Namespace, sim: Backend) -> dict[str, dict[str, float]]:
     """name -> parameters: healthy, the scenario of the options, and the sets asked for."""
     scenarios = {"healthy": {}}
     name, parameters = scenario(args, sim)
@@ -151,18 +165,18 @@ def scenario_set(args, sim):
     return scenarios
 
 
-def workers(args):
+def workers(args: Namespace) -> int:
     value = getattr(args, "workers", 1)
     if value < 1:
         raise UserError(f"--workers {value}: give 1 or more")
     return value
 
 
-def progress_bar(total, desc):
+def progress_bar(total: int, desc: str) -> Any:
     from tqdm import tqdm
     return tqdm(total=total, desc=desc, unit="scenario", leave=False,
                 disable=total < 4, dynamic_ncols=True)
 
 
-def main_readout(sim):
+def main_readout(sim: Backend) -> str:
     return "glucose_uptake" if "glucose_uptake" in sim.readouts else sim.readouts[0]

@@ -1,4 +1,8 @@
 """compensate: the insulin needed to restore the healthy response."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 import pandas as pd
 
 from ..cli import add_model_options, add_output_options, add_scenario_options
@@ -8,7 +12,7 @@ from ..protocol import DEFAULT
 from . import common
 
 
-def run(args):
+def run(args: Namespace) -> int | None:
     """For each scenario, the insulin concentration at which its readout (--readout-of,
     default glucose_uptake) at --time min reaches the healthy readout at
     --reference-dose, or not_reachable when even --max-dose does not.
@@ -35,7 +39,7 @@ def run(args):
               .to_string(index=False))
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser)
     add_scenario_options(parser)
     common.add_set_options(parser)

@@ -1,4 +1,9 @@
 """demo: the healthy model at a glance (what `make demo` runs)."""
+from __future__ import annotations
+
+import os
+from argparse import Namespace
+
 import numpy as np
 import pandas as pd
 
@@ -6,7 +11,7 @@ from ..backends import create
 from ..resources import DEFAULT_SBML
 
 
-def network_size(path):
+def network_size(path: str | os.PathLike) -> str:
     import libsbml
     model = libsbml.readSBMLFromFile(str(path)).getModel()
     return (f"{model.getNumSpecies()} species, {model.getNumReactions()} reactions, "
@@ -14,7 +19,7 @@ def network_size(path):
             f"({model.getNumRules()} assignment rules for observables and expressions)")
 
 
-def run(args):
+def run(args: Namespace) -> int | None:
     """Network size, basal and 10-min values of the main readouts (1 and 100 nM), the
     dose-response of every cause, and the report."""
     print(f"model: {DEFAULT_SBML}")

@@ -1,4 +1,8 @@
 """dose-response: insulin dose-responses, Hill fits and Kahn's classes."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 import pandas as pd
 
 from ..cli import add_model_options, add_output_options, add_scenario_options
@@ -10,7 +14,7 @@ KAHN_COLUMNS = ["scenario", "basal", "emax", "ec50", "hill", "r2", "ec50_ratio",
                 "kahn_class", "status"]
 
 
-def run(args):
+def run(args: Namespace) -> int | None:
     """Simulate each scenario at log-spaced insulin doses (readouts --time min after
     the step), fit a four-parameter Hill curve per readout and classify each
     scenario against healthy: reduced_sensitivity (EC50 ratio > --ec50-threshold),
@@ -41,7 +45,7 @@ def run(args):
         print(f"{failures} simulation(s) failed; see the status column of points")
 
 
-def print_kahn(fits, readout):
+def print_kahn(fits: pd.DataFrame, readout: str) -> None:
     table = fits[fits.readout == readout][KAHN_COLUMNS]
     print(f"\nKahn classification of {readout} (healthy = reference):")
     with pd.option_context("display.float_format", "{:.3g}".format, "display.width", 160,
@@ -49,7 +53,7 @@ def print_kahn(fits, readout):
         print(table.to_string(index=False))
 
 
-def add_kahn_options(parser):
+def add_kahn_options(parser: ArgumentParser) -> None:
     p = DEFAULT
     parser.add_argument("--ec50-threshold", type=float, default=p.ec50_ratio_threshold,
                         help="EC50 ratio above which sensitivity is reduced "
@@ -59,7 +63,7 @@ def add_kahn_options(parser):
                              f"(default {p.emax_ratio_threshold:g})")
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser)
     add_scenario_options(parser)
     common.add_set_options(parser)

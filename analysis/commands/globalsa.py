@@ -1,5 +1,9 @@
 """sobol, morris: global sensitivity over mechanism strengths (SALib), parallel,
 chunked and resumable."""
+from __future__ import annotations
+
+from argparse import Namespace
+
 import pandas as pd
 
 from .. import globalsa
@@ -86,14 +90,14 @@ def _arguments(parser, method, n):
     add_output_options(parser, method)
 
 
-def sobol(args):
+def sobol(args: Namespace) -> int | None:
     """Saltelli sampling (SALib) of every mechanism's strength within its plausible
     range (log-uniform for fold changes); first-order and total Sobol indices with
     95 % confidence intervals of each readout at --time min after --dose insulin."""
     _run(args, "sobol")
 
 
-def morris(args):
+def morris(args: Namespace) -> int | None:
     """Morris elementary effects (SALib) of every mechanism's strength within its
     plausible range: mu* ranks influence, sigma flags interactions or non-linearity."""
     _run(args, "morris")

@@ -1,4 +1,8 @@
 """local-sensitivity: scaled sensitivity coefficients of every readout to every parameter."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 import pandas as pd
 
 from ..cli import add_model_options, add_output_options, add_scenario_options
@@ -14,7 +18,7 @@ from ..protocol import DEFAULT
 from . import common
 
 
-def run(args):
+def run(args: Namespace) -> int | None:
     """Perturb each kinetic parameter and scale factor (every constant parameter but
     the inputs and those equal to 0, or the --parameter ids) by exp(+-STEP) and
     take the central difference of ln(readout): the readouts --time min after
@@ -61,7 +65,7 @@ def run(args):
         print(f"{bad} coefficient(s) undefined; see the status column")
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser)
     add_scenario_options(parser)
     common.add_dose_options(parser)

@@ -1,4 +1,9 @@
 """mca: metabolic control analysis at the insulin-stimulated steady state."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+from typing import TYPE_CHECKING
+
 from ..backends import check_capability
 from ..cli import add_model_options, add_output_options, add_scenario_options
 from ..errors import UserError
@@ -6,8 +11,11 @@ from ..mca import control_coefficients, summation_check
 from ..protocol import DEFAULT
 from . import common
 
+if TYPE_CHECKING:
+    from ..backends.base import Backend
 
-def mca_simulator(args):
+
+def mca_simulator(args: Namespace) -> Backend:
     """The backend for --sbml/--input; MCA needs no readout, so any species will do."""
     check_capability(args.backend, "mca")
     readouts = None
@@ -20,7 +28,7 @@ def mca_simulator(args):
     return common.simulator(args, readouts)
 
 
-def run(args):
+def run(args: Namespace) -> int | None:
     """Settle the scenario to its basal state, step insulin to --dose, reach the
     steady state (presimulation, then libroadrunner's steadyState with
     conserved-moiety analysis) and compute the scaled flux and concentration
@@ -66,7 +74,7 @@ def run(args):
         print(f"summation theorem, {label} over {len(part)} {kind}: {value}")
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser, readouts=False)
     add_scenario_options(parser)
     parser.add_argument("--dose", type=float, default=DEFAULT.reference_dose,

@@ -1,5 +1,8 @@
 """report: one HTML page with the Kahn table and compensatory insulin of every
 mechanism and cause, their figures, and the figures of earlier analyses."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +15,7 @@ from . import common
 RESULTS = Path("results")
 
 
-def run(args):
+def run(args: Namespace) -> int | None:
     """Dose-responses of every mechanism (at its resistant end) and every cause,
     their Kahn classes and the insulin each needs to restore the healthy glucose
     uptake at 1 nM; with the figures of any analysis already in results/."""
@@ -121,7 +124,7 @@ def _figures(args, sim, points, fits, main, causes):
     return figures
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_catalogue_option(parser)
     parser.add_argument("--doses", type=int, default=DEFAULT.dose_count,
                         help=f"insulin doses (default {DEFAULT.dose_count})")

@@ -1,4 +1,8 @@
 """scan, scan2d: mechanism strengths across their plausible ranges."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 import pandas as pd
 
 from ..cli import add_catalogue_option, add_model_options, add_output_options
@@ -29,7 +33,7 @@ def _common_arguments(parser, name, points):
     add_output_options(parser, name)
 
 
-def scan(args):
+def scan(args: Namespace) -> int | None:
     """Strengths of MECHANISM across its plausible range (or --range); at each, the
     insulin dose-response, its Hill fit and Kahn class, and every readout at
     --reference-dose. Writes points and fits (mechanism, strength, ...,
@@ -66,7 +70,7 @@ def scan(args):
         print(table.to_string(index=False))
 
 
-def scan_arguments(parser):
+def scan_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("mechanism_name", metavar="MECHANISM",
                         help="mechanism name (see `python -m analysis mechanisms`)")
     parser.add_argument("--range", type=float, nargs=2, metavar=("LOW", "HIGH"),
@@ -78,7 +82,7 @@ def scan_arguments(parser):
 scan.arguments = scan_arguments
 
 
-def scan2d(args):
+def scan2d(args: Namespace) -> int | None:
     """A grid of strengths of MECHANISM_A x MECHANISM_B. For each readout, the
     value at --reference-dose and the fitted Emax as fractions of healthy, the
     product of the two single effects (Bliss), and their ratio: < 1 synergy,
@@ -110,7 +114,7 @@ def scan2d(args):
     print(f"\n{a.name} x {b.name}, {main} at {args.reference_dose:g} nM: {counts}")
 
 
-def scan2d_arguments(parser):
+def scan2d_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("mechanism_a", metavar="MECHANISM_A")
     parser.add_argument("mechanism_b", metavar="MECHANISM_B")
     _common_arguments(parser, "scan2d", 6)

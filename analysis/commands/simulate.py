@@ -1,4 +1,8 @@
 """simulate: a time course of one scenario after an insulin step."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 import numpy as np
 import pandas as pd
 
@@ -9,7 +13,7 @@ from ..readouts import simulate_scenario
 from . import common
 
 
-def run(args):
+def run(args: Namespace) -> int | None:
     """Settle the scenario at insulin 0, step insulin to --dose, follow the readouts.
 
     Writes timecourse (scenario, time, readout, value) and readouts (scenario,
@@ -34,7 +38,7 @@ def run(args):
     print_summary(summary, name, args.dose)
 
 
-def print_summary(summary, name, dose):
+def print_summary(summary: pd.DataFrame, name: str, dose: float) -> None:
     at = summary["at_time"].iloc[0]
     print(f"\n{name}: insulin {dose:g} nM")
     table = summary[["readout", "basal", "value_at", "peak", "time_to_peak", "time_to_half_max",
@@ -45,7 +49,7 @@ def print_summary(summary, name, dose):
         print(table.to_string(index=False))
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser)
     add_scenario_options(parser)
     p = DEFAULT
