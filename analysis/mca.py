@@ -81,15 +81,18 @@ def relative_residual(rr: roadrunner.RoadRunner) -> float:
 
 
 def steady_state_runner(sim: Backend, parameters: Mapping[str, float] | None = None,
-                        dose: float = 1.0) -> tuple[roadrunner.RoadRunner, dict[str, Any]]:
+                        dose: float | None = None
+                        ) -> tuple[roadrunner.RoadRunner, dict[str, Any]]:
     """(RoadRunner at the insulin-stimulated steady state, info dict).
 
     info: dose, presimulation_time, presimulation_residual (relative rate left
     after the presimulation), residual (after ``steadyState()``, per minute),
     steady_state_sum_squares (what ``steadyState()`` returned), moved (largest
-    relative change made by ``steadyState()``), conserved_moieties.
+    relative change made by ``steadyState()``), conserved_moieties. ``dose``
+    defaults to the protocol's reference dose.
     """
     sim.require("mca")
+    dose = sim.protocol.reference_dose if dose is None else dose
     if not (np.isfinite(dose) and dose >= 0):
         raise UserError(f"{sim.input_id} dose must be >= 0, got {dose:g}")
     parameters = sim.check_parameters(parameters)
@@ -140,7 +143,7 @@ def _tidy(matrix, row_name, magnitudes, zero, drop_all_zero=False):
 
 
 def control_coefficients(sim: Backend, parameters: Mapping[str, float] | None = None,
-                         dose: float = 1.0,
+                         dose: float | None = None,
                          zero: float = ZERO) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """(flux_control, concentration_control, info) at the insulin-stimulated steady state.
 

@@ -18,7 +18,8 @@ RESULTS = Path("results")
 def run(args: Namespace) -> int | None:
     """Dose-responses of every mechanism (at its resistant end) and every cause,
     their Kahn classes and the insulin each needs to restore the healthy glucose
-    uptake at 1 nM; with the figures of any analysis already in results/."""
+    uptake at the reference dose (1 nM); with the figures of any analysis already in
+    results/."""
     sim = common.simulator(args)
     protocol = sim.protocol
     cat = common.catalogue(args)
@@ -55,7 +56,9 @@ def run(args: Namespace) -> int | None:
 
 TITLES = {  # results/<folder> -> (heading, text, table file, columns to show)
     "sobol": ("Global sensitivity: Sobol indices", "First-order (S1) and total (ST) Sobol "
-              "indices of 10-min glucose uptake at 1 nM over every mechanism's plausible range.",
+              f"indices of {DEFAULT.readout_time:g}-min glucose uptake at "
+              f"{DEFAULT.reference_dose:g} nM (the protocol's defaults) over every mechanism's "
+              "plausible range.",
               "sobol_indices.parquet", ["factor", "S1", "S1_conf", "ST", "ST_conf"]),
     "morris": ("Global sensitivity: Morris screening", "mu* ranks influence; sigma flags "
                "interactions or non-linearity.", "morris_indices.parquet",
