@@ -17,8 +17,9 @@ floor: tolerance vector, NLEQ2 with moieties at load); ``plain`` (the same
 loop with the settings the engine had before issue 12: scalar absolute
 tolerance, settling by simulation); ``copasi`` and ``pysb`` (their backends).
 Loading and compiling are set-up, timed apart. Medians after a warm-up pass.
-The machine's load is recorded: other processes slow everything alike but
-make the ratios noisier.
+Contenders are interleaved (each scenario, or block of Sobol samples, is run
+by every contender in turn) and the ratios are medians of paired ratios, so
+load from other processes, recorded with the results, hits all alike.
 """
 from __future__ import annotations
 
@@ -104,22 +105,13 @@ def sobol_samples(n: int, seed: int = 1,
     return factors, globalsa.sample("sobol", factors, n, seed)
 
 
-def _timed(run: Callable[[dict], Any], scenario_set: Mapping[str, dict], repeats: int,
-           per_run: int, convert: Callable[[Any], Any] | None = None):
-    """Warm up on the last scenario, then time ``repeats`` passes over all of them
-    (ms per simulation = a run's time / ``per_run``)."""
-    if len(scenario_set) < 2:
-        raise ValueError("give at least two scenarios, so that every run settles")
-    convert = convert or (lambda result: result)
-    run(list(scenario_set.values())[-1])
-    samples, outputs = [], {}
-    for _ in range(repeats):
-        for name, parameters in scenario_set.items():
-            t0 = time.perf_counter()
-            result = run(parameters)
-            samples.append((time.perf_counter() - t0) * 1e3 / per_run)
-            outputs[name] = np.asarray(convert(result), dtype=float)
-    return samples, outputs
+def paired_ratio(numerator: Timing, denominator: Timing) -> float:
+    """Median over runs of numerator / denominator time, run by run: both were timed on
+    the same scenario, one right after the other, so load from other processes hits
+    both alike."""
+    n = min(len(numerator.ms), len(denominator.ms))
+    return statistics.median(a / b for a, b in zip(numerator.ms[:n], denominator.ms[:n],
+                                                   strict=True))
 
 
 # ------------------------------------------------------------------ bare loops
@@ -227,52 +219,82 @@ class _Arrays:
         return self.sim.response_arrays(parameters, np.asarray(doses, dtype=float), time_).values
 
 
-def bench_dose_response(contender: str, scenario_set: Mapping[str, dict], repeats: int = 5,
-                        protocol: Protocol = DEFAULT,
-                        readouts: Sequence[str] = DEFAULT_READOUTS) -> Timing:
-    """ms per simulation of the dose-response protocol."""
-    runner, setup, note = build(contender, readouts, protocol)
+def bench_dose_response(contenders: Sequence[str], scenario_set: Mapping[str, dict],
+                        repeats: int = 5, protocol: Protocol = DEFAULT,
+                        readouts: Sequence[str] = DEFAULT_READOUTS,
+                        slow_repeats: int | None = None) -> dict[str, Timing]:
+    """ms per simulation of the dose-response protocol, contenders interleaved: each
+    scenario is run by every contender in turn (the scenarios alternate, so every
+    run settles anew). ``pysb`` runs ``slow_repeats`` passes (default repeats // 5)."""
+    if len(scenario_set) < 2:
+        raise ValueError("give at least two scenarios, so that every run settles")
     doses = list(protocol.doses)
-    samples, outputs = _timed(lambda p: runner.run(p, doses, protocol.readout_time),
-                              scenario_set, repeats, len(doses))
-    extra = {"compile_s": setup} if contender == "pysb" else {}
-    return Timing(contender, samples, outputs, setup, note, extra)
+    built = {name: build(name, readouts, protocol) for name in contenders}
+    last = list(scenario_set.values())[-1]
+    for runner, _, _ in built.values():          # warm-up
+        runner.run(last, doses, protocol.readout_time)
+    ms: dict[str, list[float]] = {name: [] for name in contenders}
+    outputs: dict[str, dict[str, np.ndarray]] = {name: {} for name in contenders}
+    slow = max(1, repeats // 5) if slow_repeats is None else slow_repeats
+    for repeat in range(repeats):
+        for scenario, parameters in scenario_set.items():
+            for name, (runner, _, _) in built.items():
+                if name == "pysb" and repeat >= slow:
+                    continue
+                t0 = time.perf_counter()
+                result = runner.run(parameters, doses, protocol.readout_time)
+                ms[name].append((time.perf_counter() - t0) * 1e3 / len(doses))
+                outputs[name][scenario] = np.asarray(result, dtype=float)
+    return {name: Timing(name, ms[name], outputs[name], setup, note,
+                         {"compile_s": setup} if name == "pysb" else {})
+            for name, (_, setup, note) in built.items()}
 
 
-def bench_sobol_samples(contender: str, samples_n: int = SOBOL_N, repeats: int = 3,
-                        protocol: Protocol = DEFAULT,
-                        readouts: Sequence[str] = DEFAULT_READOUTS) -> Timing:
-    """ms per Sobol sample (settle + one step to the reference dose); ours runs the
-    Sobol chunk code path (:func:`analysis.globalsa.evaluate_chunk`)."""
+def bench_sobol_samples(contenders: Sequence[str], samples_n: int = SOBOL_N, repeats: int = 3,
+                        protocol: Protocol = DEFAULT, readouts: Sequence[str] = DEFAULT_READOUTS,
+                        block: int = 16) -> dict[str, Timing]:
+    """ms per Sobol sample (settle + one step to the reference dose), contenders
+    interleaved block by block (``block`` samples); ours runs the Sobol chunk code
+    path (:func:`analysis.globalsa.evaluate_chunk`)."""
     from . import globalsa
     factors, matrix = sobol_samples(samples_n)
-    params = [globalsa.to_parameters(factors, row) for row in matrix]
-    dose, time_ = [protocol.reference_dose], protocol.readout_time
-    if contender == "ours":
-        from .backends import create
-        t0 = time.perf_counter()
-        sim = create("roadrunner", None, protocol.input_id, readouts, protocol=protocol)
-        setup = time.perf_counter() - t0
-        chunk = globalsa.make_chunks(sim.spec(), factors, matrix, dose[0], time_,
-                                     len(matrix))[0]
-
-        def run_all():
-            frame = globalsa.evaluate_chunk(chunk)
-            return frame[list(sim.readouts)].to_numpy()
-        note = "globalsa.evaluate_chunk (the Sobol code path)"
-    else:
-        runner, setup, note = build(contender, readouts, protocol)
-
-        def run_all():
-            return np.vstack([runner.run(p, dose, time_) for p in params])
-    run_all()
-    ms, out = [], None
+    dose, time_ = protocol.reference_dose, protocol.readout_time
+    blocks = [(start, matrix[start:start + block]) for start in range(0, len(matrix), block)]
+    runs, setups, notes = {}, {}, {}
+    for name in contenders:
+        if name == "ours":
+            from .backends import create
+            t0 = time.perf_counter()
+            sim = create("roadrunner", None, protocol.input_id, readouts, protocol=protocol)
+            setups[name] = time.perf_counter() - t0
+            chunks = [globalsa.make_chunks(sim.spec(), factors, rows, dose, time_, len(rows))[0]
+                      for _, rows in blocks]
+            runs[name] = [lambda c=c: globalsa.evaluate_chunk(c)[list(readouts)].to_numpy()
+                          for c in chunks]
+            notes[name] = "globalsa.evaluate_chunk (the Sobol code path)"
+        else:
+            runner, setups[name], notes[name] = build(name, readouts, protocol)
+            runs[name] = [
+                lambda rows=rows, r=runner: np.vstack(
+                    [r.run(globalsa.to_parameters(factors, row), [dose], time_) for row in rows])
+                for _, rows in blocks]
+    for name in contenders:                       # warm-up
+        runs[name][0]()
+    ms = {name: [] for name in contenders}
+    outputs = {name: [] for name in contenders}
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = run_all()
-        ms.append((time.perf_counter() - t0) * 1e3 / len(params))
-    return Timing(contender, ms, {"sobol": np.asarray(out)}, setup, note,
-                  {"samples": len(params), "factors": len(factors)})
+        total = dict.fromkeys(contenders, 0.0)
+        outputs = {name: [] for name in contenders}
+        for i in range(len(blocks)):
+            for name in contenders:
+                t0 = time.perf_counter()
+                outputs[name].append(runs[name][i]())
+                total[name] += time.perf_counter() - t0
+        for name in contenders:
+            ms[name].append(total[name] * 1e3 / len(matrix))
+    return {name: Timing(name, ms[name], {"sobol": np.vstack(outputs[name])}, setups[name],
+                         notes[name], {"samples": len(matrix), "factors": len(factors)})
+            for name in contenders}
 
 
 # ------------------------------------------------------------------ whole runs
@@ -370,14 +392,15 @@ def summary(dose_response: Mapping[str, Timing], agree: Mapping[str, dict],
                 add(f"ms_{protocol_name}", name, t.median, "ms",
                     note=f"{what[protocol_name]}; median of {len(t.ms)} (min {min(t.ms):.3g}); "
                          f"setup {t.setup_s:.2f} s; {t.note}")
-        ours = timings["ours"].median
+        ours = timings["ours"]
+        paired = "median over runs of the paired ratio (timed back to back)"
         if "tuned" in timings:
-            add(f"ratio_ours_over_tuned_{protocol_name}", "tuned", ours / timings["tuned"].median,
-                "x", "ours_over_tuned")
+            add(f"ratio_ours_over_tuned_{protocol_name}", "tuned",
+                paired_ratio(ours, timings["tuned"]), "x", "ours_over_tuned", paired)
         for name in ("plain", "copasi", "pysb"):
             if name in timings:
                 add(f"ratio_{name}_over_ours_{protocol_name}", name,
-                    timings[name].median / ours, "x", f"{name}_over_ours")
+                    paired_ratio(timings[name], ours), "x", f"{name}_over_ours", paired)
     for name, a in agree.items():
         rows.append({"item": f"check_{CHECK_READOUT}_{CHECK_SCENARIO}", "contender": name,
                      "value": a["value"], "unit": "nM/min",
@@ -422,18 +445,15 @@ def run_all(repeats: int = 5, quick: bool = False, contenders: Sequence[str] = C
     protocol = DEFAULT
     progress(f"scenarios: {', '.join(set_)}; {protocol.dose_count} doses; {repeats} timed "
              "passes after a warm-up")
-    dose_response = {}
-    for name in contenders:
-        passes = max(1, repeats // 5) if name == "pysb" else repeats
-        dose_response[name] = bench_dose_response(name, set_, passes, protocol)
-        progress(f"  {LABELS[name]}: {dose_response[name].median:.3f} ms per simulation")
+    dose_response = bench_dose_response(contenders, set_, repeats, protocol)
+    for name, timing in dose_response.items():
+        progress(f"  {LABELS[name]}: {timing.median:.3f} ms per simulation")
     agree = agreement(dose_response, list(DEFAULT_READOUTS), doses=protocol.doses)
-    sobol = {}
     n = SOBOL_N_QUICK if quick else SOBOL_N
-    for name in ("ours", "tuned", "plain"):
-        if name in contenders:
-            sobol[name] = bench_sobol_samples(name, n, 1 if quick else 3, protocol)
-            progress(f"  Sobol samples, {name}: {sobol[name].median:.3f} ms per sample")
+    sobol = bench_sobol_samples([c for c in ("ours", "tuned", "plain") if c in contenders], n,
+                                1 if quick else 3, protocol)
+    for name, timing in sobol.items():
+        progress(f"  Sobol samples, {name}: {timing.median:.3f} ms per sample")
     full = None
     if full_n:
         full = sobol_full_run(full_n, workers, protocol=protocol)

@@ -1,5 +1,6 @@
 """The bench: its contenders compute the same answers, and its table has the expected
 shape and targets. No timed assertion: machines are noisy."""
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -15,8 +16,7 @@ PROTOCOL = DEFAULT.with_doses(5, 0.01, 100.0)      # 0.01, 0.1, 1, 10, 100 nM
 def measured():
     cat_set = bench.scenarios(mechanisms=("IR_expression_down",))
     assert list(cat_set) == ["healthy", "IR_expression_down=0.2"]
-    timings = {name: bench.bench_dose_response(name, cat_set, 1, PROTOCOL)
-               for name in bench.CONTENDERS}
+    timings = bench.bench_dose_response(bench.CONTENDERS, cat_set, 1, PROTOCOL)
     return timings, list(bench.DEFAULT_READOUTS)
 
 
@@ -44,8 +44,12 @@ def test_pysb_takes_the_cython_path(measured):
 def test_table_columns_rows_and_targets(measured, tmp_path):
     timings, readouts = measured
     agree = bench.agreement(timings, readouts, doses=PROTOCOL.doses)
-    sobol = {name: bench.bench_sobol_samples(name, 2, 1) for name in ("ours", "tuned", "plain")}
+    sobol = bench.bench_sobol_samples(("ours", "tuned", "plain"), 2, 1)
     assert sobol["ours"].extra["samples"] == 2 * (sobol["ours"].extra["factors"] + 2)
+    # the Sobol code path and the bare loops compute the same samples
+    for name in ("tuned", "plain"):
+        assert np.allclose(sobol[name].outputs["sobol"], sobol["ours"].outputs["sobol"],
+                           rtol=1e-6)
     full = {"n": 2, "samples": 40, "factors": 18, "workers": 2, "seconds": 3.0, "failed": 0}
     hook = bench.time_callable(lambda: sum(range(1000)), repeats=2)
     table = bench.summary(timings, agree, sobol, full, 0.1, {"objective_evaluation": hook},
@@ -68,6 +72,12 @@ def test_table_columns_rows_and_targets(measured, tmp_path):
     assert rows.loc["objective_evaluation", "value"] > 0
     assert csv[csv.item.str.startswith("check_")].met.all()
     assert "MET" in bench.format_table(table)
+
+
+def test_paired_ratio_is_the_median_of_run_by_run_ratios():
+    a = bench.Timing("a", [2.0, 4.0, 9.0], {}, 0.0)
+    b = bench.Timing("b", [1.0, 1.0, 3.0], {}, 0.0)
+    assert bench.paired_ratio(a, b) == 3.0
 
 
 def test_help_is_fast_enough_to_measure():
