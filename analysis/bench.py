@@ -252,7 +252,7 @@ def bench_dose_response(contenders: Sequence[str], scenario_set: Mapping[str, di
 
 def bench_sobol_samples(contenders: Sequence[str], samples_n: int = SOBOL_N, repeats: int = 3,
                         protocol: Protocol = DEFAULT, readouts: Sequence[str] = DEFAULT_READOUTS,
-                        block: int = 16) -> dict[str, Timing]:
+                        block: int = 64) -> dict[str, Timing]:
     """ms per Sobol sample (settle + one step to the reference dose), contenders
     interleaved block by block (``block`` samples); ours runs the Sobol chunk code
     path (:func:`analysis.globalsa.evaluate_chunk`)."""

@@ -178,25 +178,25 @@ class RoadRunnerBackend(Backend):
         held = self.protocol.settle_parameters(parameters)
         self._step_values = {k: parameters.get(k, self._file_value(k))
                              for k, _ in self.protocol.settle_values}
-        self._residual, self.settle_method = self._steady(held)
-        self._basal_state = np.array(self.rr.model.getFloatingSpeciesAmounts())
+        self._residual, self.settle_method, self._basal_state = self._steady(held)
         self._basal_key = key
-        self._restore()
+        self._restore(moved=self.settle_method != "solver")
         return self._residual
 
     def _file_value(self, key: str) -> float:
         return float(self.rr[f"init({key})"] if key not in self._species
                      else self.rr[f"init([{key}])"])
 
-    def _steady(self, held: Mapping[str, float]) -> tuple[float, str]:
-        """Steady state under ``held`` values: (residual, method)."""
+    def _steady(self, held: Mapping[str, float]) -> tuple[float, str, np.ndarray]:
+        """Steady state under ``held`` values: (residual, method, amounts)."""
         self._apply(held)
         if self._solver_settles:
             try:
                 self.rr.steadyState()
-                residual = self.residual()
-                if residual <= self.protocol.settle_rate and self._physical():
-                    return residual, "solver"
+                amounts = np.asarray(self.rr.model.getFloatingSpeciesAmounts())
+                residual = self.residual(amounts)
+                if residual <= self.protocol.settle_rate and _physical(amounts):
+                    return residual, "solver", amounts
             except RuntimeError:
                 pass
             self._apply(held)   # the solver moved the state; simulate from the start
@@ -204,26 +204,25 @@ class RoadRunnerBackend(Backend):
             self.rr.simulate(0.0, self.protocol.settle_time, 2)
         except RuntimeError as exc:
             raise SimulationError(f"settling failed: {one_line(exc)}") from exc
-        return self.residual(), "simulation"
+        amounts = np.asarray(self.rr.model.getFloatingSpeciesAmounts())
+        return self.residual(amounts), "simulation", amounts
 
-    def _physical(self) -> bool:
-        concentrations = np.asarray(self.rr.model.getFloatingSpeciesConcentrations())
-        if concentrations.size == 0:
-            return True
-        return bool(concentrations.min() >= -NEGATIVE * max(abs(concentrations).max(), 1.0))
-
-    def residual(self) -> float:
+    def residual(self, amounts: np.ndarray | None = None) -> float:
         """Largest |d[S]/dt| / max |[S]| of the current state (per min). With moieties
         the rates are the independent species' (the dependent ones are their linear
         combinations; libroadrunner 2.10's getDependentRatesOfChange returns garbage
         after a simulation)."""
         rr = self.rr
-        return relative_residual(rr.model.getFloatingSpeciesAmounts(), rr.getRatesOfChange())
+        if amounts is None:
+            amounts = rr.model.getFloatingSpeciesAmounts()
+        return relative_residual(amounts, rr.getRatesOfChange())
 
-    def _restore(self) -> None:
+    def _restore(self, moved: bool = True) -> None:
+        """Back to the basal state at time 0 (``moved``: the state is not it already)."""
         model = self.rr.model
         model.setTime(0.0)
-        model.setFloatingSpeciesAmounts(self._basal_state)
+        if moved:
+            model.setFloatingSpeciesAmounts(self._basal_state)
         for key, value in self._step_values.items():
             self.rr[key] = value
         self.rr[self.input_id] = 0.0
@@ -249,14 +248,15 @@ class RoadRunnerBackend(Backend):
         n = len(self.readouts)
         values = np.full((len(doses), n), np.nan)
         status, message = ["ok"] * len(doses), [""] * len(doses)
+        rr = self.rr
+        if rr.timeCourseSelections != self._selections:   # 1 us to check, 16 us to set
+            rr.timeCourseSelections = self._selections
         try:
             self.settle(parameters)
-            basal = np.array([self.rr[s] for s in self._selections], dtype=float)
+            basal = np.array(rr.getSelectedValues(), dtype=float)
         except SimulationError as exc:
             return ResponseArrays(values, np.full(n, np.nan), ["solver_failure"] * len(doses),
                                   [str(exc)] * len(doses))
-        rr = self.rr
-        rr.timeCourseSelections = self._selections
         for i, dose in enumerate(doses):
             if i:
                 self._restore()
@@ -279,7 +279,8 @@ class RoadRunnerBackend(Backend):
         if self._solver_settles:
             try:
                 rr.steadyState()
-                if self.residual() <= self.protocol.settle_rate and self._physical():
+                amounts = np.asarray(rr.model.getFloatingSpeciesAmounts())
+                if self.residual(amounts) <= self.protocol.settle_rate and _physical(amounts):
                     method = "solver"
             except RuntimeError:
                 pass
@@ -305,3 +306,10 @@ class RoadRunnerBackend(Backend):
         return dict(zip(model.getFloatingSpeciesIds(), model.getFloatingSpeciesConcentrations(),
                         strict=True))
 
+
+
+def _physical(amounts: np.ndarray) -> bool:
+    """No amount below -NEGATIVE x the largest (a solver root can be unphysical)."""
+    if amounts.size == 0:
+        return True
+    return bool(amounts.min() >= -NEGATIVE * max(abs(amounts).max(), 1.0))
