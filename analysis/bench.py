@@ -86,12 +86,8 @@ def scenarios(catalogue: Catalogue | None = None,
               mechanisms: Sequence[str] = MECHANISMS) -> dict[str, dict]:
     """name -> parameters: healthy plus each mechanism at the resistant end of its range."""
     from .catalogue import load_catalogue
-    cat = catalogue or load_catalogue()
-    out: dict[str, dict] = {"healthy": {}}
-    for name in mechanisms:
-        s = cat.scenario(mechanisms={name: cat.resistant_end(name)})
-        out[s.name] = dict(s.parameters)
-    return out
+    from .scenarios import scenario_set
+    return scenario_set(catalogue or load_catalogue(), mechanisms)
 
 
 def sobol_samples(n: int, seed: int = 1,

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from ..catalogue import Catalogue, Mechanism
+    from ..catalogue import Catalogue
 
 # option name -> Protocol field, for the options a command has
 PROTOCOL_OPTIONS = {"input": "input_id", "time": "readout_time",
@@ -134,34 +134,16 @@ def add_set_options(parser: ArgumentParser) -> None:
                             "range farthest from healthy (default) or half-way to it")
 
 
-def mechanism_strength(cat: Catalogue, mechanism: Mechanism, where: str) -> float:
-    """Strength of a mechanism at its resistant end, or half-way to it (geometric
-    for fold changes)."""
-    end = cat.resistant_end(mechanism.name)
-    if where == "resistant_end":
-        return end
-    if mechanism.kind == "fold" and end > 0:
-        return float((mechanism.healthy * end) ** 0.5)
-    return (mechanism.healthy + end) / 2
-
-
 def scenario_set(args: Namespace, sim: Backend) -> dict[str, dict[str, float]]:
     """name -> parameters: healthy, the scenario of the options, and the sets asked for."""
-    scenarios = {"healthy": {}}
+    from ..scenarios import scenario_set as catalogue_set
     name, parameters = scenario(args, sim)
-    scenarios[name] = parameters
-    if getattr(args, "all_causes", False) or getattr(args, "all_mechanisms", False):
-        cat = catalogue(args)
-        cat.check_targets(sim.parameter_ids())
-        if args.all_mechanisms:
-            for mech in cat.mechanisms.values():
-                strength = mechanism_strength(cat, mech, args.strength_at)
-                s = cat.scenario(mechanisms={mech.name: strength})
-                scenarios[s.name] = s.parameters
-        if args.all_causes:
-            for cause in cat.causes:
-                s = cat.scenario(cause=cause)
-                scenarios[s.name] = s.parameters
+    scenarios = {"healthy": {}, name: parameters}
+    all_mechanisms = getattr(args, "all_mechanisms", False)
+    all_causes = getattr(args, "all_causes", False)
+    if all_mechanisms or all_causes:
+        scenarios.update(catalogue_set(catalogue(args), all_mechanisms, all_causes,
+                                       args.strength_at, sim.parameter_ids()))
     return scenarios
 
 
