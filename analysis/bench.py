@@ -31,6 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -125,7 +126,7 @@ class BareLoop:
         import roadrunner
         options = roadrunner.LoadSBMLOptions()
         options.conservedMoieties = tuned
-        self.rr = rr = roadrunner.RoadRunner(open(sbml).read(), options)
+        self.rr = rr = roadrunner.RoadRunner(Path(sbml).read_text(), options)
         self.tuned, self.protocol = tuned, protocol
         model = rr.model
         rr.integrator.relative_tolerance = rtol

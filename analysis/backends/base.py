@@ -199,11 +199,11 @@ class Backend(ABC):
         check_capability(self.name, capability, what)
 
     def spec(self) -> ModelSpec:
-        """Plain data to rebuild this backend in another process (this process
-        re-uses this instance for it)."""
+        """Plain data to rebuild this backend in another process (in this process,
+        the spec's backend is this instance)."""
         spec = ModelSpec(self.name, self.path, self.input_id, tuple(self.readouts),
                          self.options, self.protocol)
-        _SIMULATORS.setdefault(spec, self)
+        _SIMULATORS[spec] = self
         return spec
 
     def describe_settings(self) -> dict[str, Any]:

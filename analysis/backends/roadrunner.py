@@ -179,8 +179,10 @@ class RoadRunnerBackend(Backend):
         self._step_values = {k: parameters.get(k, self._file_value(k))
                              for k, _ in self.protocol.settle_values}
         self._residual, self.settle_method, self._basal_state = self._steady(held)
+        if self._conservation is not None:
+            self._basal_totals = np.array(self.rr.model.getConservedMoietyValues())
         self._basal_key = key
-        self._restore(moved=self.settle_method != "solver")
+        self._restore()
         return self._residual
 
     def _file_value(self, key: str) -> float:
@@ -217,12 +219,16 @@ class RoadRunnerBackend(Backend):
             amounts = rr.model.getFloatingSpeciesAmounts()
         return relative_residual(amounts, rr.getRatesOfChange())
 
-    def _restore(self, moved: bool = True) -> None:
-        """Back to the basal state at time 0 (``moved``: the state is not it already)."""
+    def _restore(self) -> None:
+        """Back to the basal state at time 0, bit for bit whatever ran before: setting a
+        dependent species shifts its conserved total by (new - old), which rounds
+        differently after each run, so the totals are put back exactly after the
+        amounts (and the dependent species follow from them)."""
         model = self.rr.model
         model.setTime(0.0)
-        if moved:
-            model.setFloatingSpeciesAmounts(self._basal_state)
+        model.setFloatingSpeciesAmounts(self._basal_state)
+        if self._conservation is not None:
+            model.setConservedMoietyValues(self._basal_totals)
         for key, value in self._step_values.items():
             self.rr[key] = value
         self.rr[self.input_id] = 0.0

@@ -72,7 +72,8 @@ def scenario(args: Namespace, sim: Backend,
 
 def metadata(args: Namespace, sim: Backend, analysis: str, scenario: Any = None,
              parameters: Mapping[str, float] | None = None,
-             settings: Mapping[str, Any] | None = None, seed: int = None) -> dict[str, Any]:
+             settings: Mapping[str, Any] | None = None, seed: int | None = None
+             ) -> dict[str, Any]:
     """Provenance of a result: model file, scenario, the backend, its solver options
     and the protocol, and the analysis' own settings."""
     settings = {**sim.describe_settings(), **(settings or {})}
