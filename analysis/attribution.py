@@ -7,12 +7,21 @@ its plausible range that best reproduces the observation is found by a bounded
 scalar search (in log strength for fold changes); mechanisms are ranked by the
 remaining misfit.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
 from .doseresponse import fit_points, simulate_doses
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .backends.base import Backend
+    from .catalogue import Catalogue
 
 COLUMNS = ("rank", "mechanism", "level", "strength", "ec50_ratio", "emax_ratio", "misfit",
            "explains", "evaluations")
@@ -21,21 +30,23 @@ COLUMNS = ("rank", "mechanism", "level", "strength", "ec50_ratio", "emax_ratio",
 class Observation:
     """What was measured: ratios to healthy, or points (dose, value) of a readout."""
 
-    def __init__(self, ec50_ratio=None, emax_ratio=None, points=None):
+    def __init__(self, ec50_ratio: float | None = None, emax_ratio: float | None = None,
+                 points: pd.DataFrame | Mapping[str, Sequence[float]] | None = None) -> None:
         if points is None and ec50_ratio is None and emax_ratio is None:
-            raise UserError("give the observed --ec50-ratio and/or --emax-ratio, or --points FILE")
+            raise UserError("nothing observed: give the observed EC50 ratio and/or Emax ratio to "
+                            "healthy, or measured points (dose, value)")
         for name, value in (("ec50 ratio", ec50_ratio), ("emax ratio", emax_ratio)):
             if value is not None and not value > 0:
                 raise UserError(f"observed {name} must be > 0, got {value}")
         if points is not None:
             points = pd.DataFrame(points)
             if not {"dose", "value"} <= set(points.columns) or len(points) < 4:
-                raise UserError("--points needs columns dose,value and at least 4 rows")
+                raise UserError("observed points need columns dose,value and at least 4 rows")
             if (points.dose <= 0).any():
-                raise UserError("--points doses must be > 0 nM")
+                raise UserError("observed points: doses must be > 0 nM")
         self.ec50_ratio, self.emax_ratio, self.points = ec50_ratio, emax_ratio, points
 
-    def misfit(self, fit, healthy, curve):
+    def misfit(self, fit: pd.Series, healthy: pd.Series, curve: pd.DataFrame) -> float:
         """Squared error: log EC50 ratio and Emax ratio, or relative error of points."""
         if self.points is not None:
             predicted = np.interp(np.log(self.points.dose), np.log(curve.dose), curve.value)
@@ -86,11 +97,14 @@ def _best_strength(sim, catalogue, mech, observation, healthy, doses, readout, t
             "misfit": error, "explains": bool(error <= tolerance), "evaluations": len(cache)}
 
 
-def attribute(sim, catalogue, observation, readout="glucose_uptake", doses=None, time=10.0,
-              tolerance=1e-3, mechanisms=None, progress=None):
+def attribute(sim: Backend, catalogue: Catalogue, observation: Observation,
+              readout: str = 'glucose_uptake', doses: Sequence[float] | None = None,
+              time: float | None = None, tolerance: float = 0.001,
+              mechanisms: Sequence[str] | None = None, progress: Any = None) -> pd.DataFrame:
     """Ranked table (COLUMNS): the best strength of each mechanism and its misfit.
-    ``explains`` is misfit <= tolerance."""
-    doses = np.logspace(-3, 3, 25) if doses is None else np.asarray(doses)
+    ``explains`` is misfit <= tolerance. Doses and time default to ``sim.protocol``'s."""
+    doses = np.asarray(sim.protocol.doses if doses is None else doses)
+    time = sim.protocol.readout_time if time is None else time
     healthy, _ = _dose_response(sim, {}, doses, readout, time)
     rows = []
     for name in mechanisms or catalogue.mechanisms:

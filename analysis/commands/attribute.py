@@ -1,16 +1,17 @@
 """attribute: which mechanism, how strong, explains an observed resistant response."""
-import matplotlib.pyplot as plt
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 import pandas as pd
 
 from ..attribution import Observation, attribute
-from ..cli import add_catalogue_option, add_model_options, add_output_options, analysis
-from ..doseresponse import log_doses
+from ..cli import add_catalogue_option, add_model_options, add_output_options
 from ..errors import UserError
 from . import common
 
 
-@analysis("attribute", "rank the mechanisms by how well each explains an observed resistant response")
-def run(args):
+def run(args: Namespace) -> int | None:
     """Give what was observed — Kahn's ratios to healthy (--ec50-ratio, --emax-ratio)
     or measured points (--points FILE, a CSV with columns dose,value of
     --readout-of) — and each mechanism's strength is fitted within its plausible
@@ -28,16 +29,16 @@ def run(args):
             raise UserError(f"cannot read --points {args.points}: {exc}") from None
     observation = Observation(args.ec50_ratio, args.emax_ratio, points)
     cat = common.catalogue(args)
-    cat.check_targets(sim.model.constant_parameters())
-    doses = log_doses(args.doses, *args.dose_range)
+    cat.check_targets(sim.parameter_ids())
     with common.progress_bar(len(cat.mechanisms), "attribute") as bar:
-        table = attribute(sim, cat, observation, readout, doses, args.time, args.tolerance,
+        table = attribute(sim, cat, observation, readout, tolerance=args.tolerance,
                           progress=bar)
     settings = {"ec50_ratio": args.ec50_ratio, "emax_ratio": args.emax_ratio,
                 "points": None if points is None else points.to_dict("list"), "readout": readout,
-                "doses": doses, "time": args.time, "tolerance": args.tolerance}
+                "tolerance": args.tolerance}
     meta = common.metadata(args, sim, "attribute", "observed", None, settings)
     common.write(table, args, "attribution", meta)
+    import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(7, 0.3 * len(table) + 1.5))
     part = table.iloc[::-1]
     ax.barh(part.mechanism, part.misfit, color=["C2" if e else "C7" for e in part.explains])
@@ -50,7 +51,7 @@ def run(args):
         print(table.to_string(index=False))
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser)
     add_catalogue_option(parser)
     parser.add_argument("--ec50-ratio", type=float, help="observed EC50 / healthy EC50")
