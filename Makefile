@@ -8,7 +8,7 @@ MODEL_SOURCES := $(wildcard models/*.py) models/parameters.csv
 ARGS   ?=
 SCAN   ?= IR_expression_down
 
-.PHONY: all install sbml demo simulate dose-response scan report sensitivity test test-fast bench clean
+.PHONY: all install sbml demo simulate dose-response scan report sensitivity lint test test-fast bench clean
 
 all: sbml
 
@@ -45,6 +45,9 @@ sensitivity: $(SBML)
 
 bench: $(SBML)
 	$(PY) -m analysis bench $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 test: $(STAMP)
 	$(PY) -m pytest $(ARGS)

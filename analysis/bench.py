@@ -1,393 +1,350 @@
-"""Speed on our own model: our pipeline beside its peers, in one run.
+"""Speed on our own model, in one run: our pipeline beside the floor and its peers.
 
-Every contender runs the SAME protocol on the SAME scenarios (healthy plus a few
-catalogue mechanisms at the resistant end of their range, taken in turn so that
-every dose-response really settles):
+Every contender runs the same :class:`~analysis.protocol.Protocol` on the same
+scenarios (healthy plus catalogue mechanisms at the resistant end of their
+range, taken in turn so that every run settles anew):
 
-1. set the scenario's parameter values and settle at insulin 0 for
-   ``SETTLE_TIME`` (1e5 min, as the engine does);
-2. for each of 25 log-spaced insulin doses (1e-3..1e3 nM), from the settled
-   state: step insulin to the dose, simulate 10 min, keep the readouts (the
-   engine's default readouts) at 10 min.
+* **dose-response**: set the scenario, settle at insulin 0, then for each of
+  the protocol's doses step insulin from the settled state and read out
+  ``readout_time`` min later; ms per simulation = the scenario's wall time /
+  number of doses;
+* **Sobol samples**: Saltelli samples over every mechanism, each one settle and
+  one step to the reference dose; ms per sample.
 
-*ms per simulation* = wall time of one scenario's whole dose-response (steps 1
-and 2) / 25, median over scenarios x repeats, after one untimed warm-up pass.
-Loading and compiling a model are set-up, timed apart and not included.
-
-Contenders, all at the engine's tolerances (relative 1e-8, absolute 1e-12):
-
-* ``ours``: :meth:`analysis.engine.Simulator.response`;
-* ``roadrunner``: a bare loop on one ``roadrunner.RoadRunner`` written here;
-* ``pysb``: ``pysb.simulator.ScipyOdeSimulator(compiler='cython')`` (LSODA) on
-  the PySB model of ``models.model.build_model``; the 25 doses go in one
-  ``run`` call (rows of ``initials`` / ``param_values``);
-* ``copasi``: COPASI 4 (python-copasi, loaded through ``analysis.copasi``),
-  its deterministic (LSODA) time-course task driven directly: the settle runs
-  from the initial values, each dose from the saved settled state.
-
-Global sensitivity throughput runs the real Sobol code path
-(:mod:`analysis.globalsa` chunks through :func:`analysis.parallel.execute`
-into a temporary :class:`~analysis.parallel.ChunkStore`); its wall time
-includes starting the worker processes and loading the model in each.
+Contenders: ``ours`` (the default backend through the analyses' code paths);
+``tuned`` (a bare libroadrunner loop written here with the settings of the
+floor: tolerance vector, NLEQ2 with moieties at load); ``plain`` (the same
+loop with the settings the engine had before issue 12: scalar absolute
+tolerance, settling by simulation); ``copasi`` and ``pysb`` (their backends).
+Loading and compiling are set-up, timed apart. Medians after a warm-up pass.
+Contenders are interleaved (each scenario, or block of Sobol samples, is run
+by every contender in turn) and the ratios are medians of paired ratios, so
+load from other processes, recorded with the results, hits all alike.
 """
+from __future__ import annotations
+
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .engine import DEFAULT_SBML, SETTLE_TIME, Simulator
+from .protocol import DEFAULT, Protocol
+from .resources import DEFAULT_READOUTS, DEFAULT_SBML
 
-DOSES = tuple(float(d) for d in np.logspace(-3, 3, 25))
-READOUT_TIME = 10.0
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
+    from .globalsa import Factor
+
 MECHANISMS = ("IR_expression_down", "IRS1_serine_JNK", "PTEN_up", "GLUT4_translocation_defect")
-CONTENDERS = ("ours", "roadrunner", "pysb", "pysb_per_dose", "copasi")
-LABELS = {"ours": "(a) our pipeline (Simulator.response)",
-          "roadrunner": "(b) bare libroadrunner loop",
-          "pysb": "(c) PySB ScipyOdeSimulator, Cython",
-          "pysb_per_dose": "(c') the same, one run() per dose",
-          "copasi": "(d) COPASI (python-copasi/basico)"}
-CHECK_SCENARIO, CHECK_DOSE, CHECK_READOUT = "healthy", 1.0, "glucose_uptake"
-AGREEMENT = 1e-3          # relative, on the check value
-SOBOL_N, SOBOL_N_QUICK, SOBOL_FULL_N = 64, 16, 512
-# target: (description, test on the value)
-TARGETS = {
-    "pysb_over_ours": ("ours >= 50x faster than (c)", lambda v: v >= 50),
-    "copasi_over_ours": ("ours >= 4x faster than (d)", lambda v: v >= 4),
-    "roadrunner_over_ours": ("ours <= 15 % slower than (b): ratio >= 0.870",
-                             lambda v: v >= 1 / 1.15),
-    "sobol_speedup_2": ("2 workers >= 1.6x one", lambda v: v >= 1.6),
-    "sobol_full_seconds": ("Sobol N=512, all mechanisms, 2 cores <= 60 s", lambda v: v <= 60),
-}
+CONTENDERS = ("ours", "tuned", "plain", "copasi", "pysb")
+LABELS = {"ours": "(a) our pipeline (roadrunner backend)",
+          "tuned": "(b) tuned bare libroadrunner loop (the floor)",
+          "plain": "(c) plain libroadrunner loop (settings before issue 12)",
+          "copasi": "(d) COPASI (python-copasi)",
+          "pysb": "(e) PySB ScipyOdeSimulator, Cython"}
+CHECK_SCENARIO, CHECK_READOUT = "healthy", "glucose_uptake"
+AGREEMENT = 1e-4          # relative, on the check value (all contenders at default tolerances)
+SOBOL_N, SOBOL_N_QUICK, SOBOL_FULL_N = 16, 4, 512
 COLUMNS = ["item", "contender", "value", "unit", "target", "met", "note"]
+# item -> (target text, test on the value)
+TARGETS: dict[str, tuple[str, Callable[[float], bool]]] = {
+    "ours_over_tuned": ("ours <= 1.15x the tuned loop", lambda v: v <= 1.15),
+    "plain_over_ours": ("plain loop >= 2.5x ours", lambda v: v >= 2.5),
+    "copasi_over_ours": ("COPASI >= 4x ours", lambda v: v >= 4),
+    "pysb_over_ours": ("PySB >= 40x ours", lambda v: v >= 40),
+    "sobol_full_seconds": ("Sobol N=512, all mechanisms, 2 cores <= 20 s", lambda v: v <= 20),
+    "help_seconds": ("python -m analysis --help <= 0.5 s", lambda v: v <= 0.5),
+}
 
 
 @dataclass
 class Timing:
-    """What one contender measured."""
+    """What one contender measured on one protocol."""
+
     contender: str
-    ms_per_sim: list                       # one per (repeat, scenario)
-    outputs: dict                          # scenario -> (n_doses, n_readouts), last repeat
+    ms: list[float]                        # one per timed run
+    outputs: dict[str, np.ndarray]         # scenario -> [dose, readout], last pass
     setup_s: float
     note: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def median(self):
-        return statistics.median(self.ms_per_sim)
+    def median(self) -> float:
+        return statistics.median(self.ms)
 
 
 # ------------------------------------------------------------------ scenarios
-def scenarios(catalogue=None, mechanisms=MECHANISMS):
+def scenarios(catalogue: Catalogue | None = None,
+              mechanisms: Sequence[str] = MECHANISMS) -> dict[str, dict]:
     """name -> parameters: healthy plus each mechanism at the resistant end of its range."""
     from .catalogue import load_catalogue
-    cat = catalogue or load_catalogue()
-    out = {"healthy": {}}
-    for name in mechanisms:
-        mech = cat.mechanisms[name]
-        low, high = mech.range
-        end = low if abs(low - mech.healthy) > abs(high - mech.healthy) else high
-        s = cat.scenario(mechanisms={name: end})
-        out[s.name] = dict(s.parameters)
-    return out
+    from .scenarios import scenario_set
+    return scenario_set(catalogue or load_catalogue(), mechanisms)
 
 
-def _timed(run, scenario_set, repeats, doses, convert=None):
-    """Warm up on the last scenario, then time ``repeats`` passes over all of them.
-    Scenarios alternate, so no run re-uses the previous scenario's settled state.
-    ``convert`` (outside the timed region) turns a run's result into an array."""
-    if len(scenario_set) < 2:
-        raise ValueError("give at least two scenarios, so that every run settles")
-    convert = convert or (lambda result: result)
-    run(list(scenario_set.values())[-1])
-    samples, outputs = [], {}
-    for _ in range(repeats):
-        for name, parameters in scenario_set.items():
-            t0 = time.perf_counter()
-            result = run(parameters)
-            samples.append((time.perf_counter() - t0) * 1e3 / len(doses))
-            outputs[name] = np.asarray(convert(result), dtype=float)
-    return samples, outputs
+def sobol_samples(n: int, seed: int = 1,
+                  settable: Sequence[str] | None = None) -> tuple[list[Factor], np.ndarray]:
+    """(factors, sample matrix) of a Sobol run over every catalogue mechanism."""
+    from . import globalsa
+    from .catalogue import load_catalogue
+    cat = load_catalogue()
+    settable = settable or [t for m in cat.mechanisms.values() for t in m.targets]
+    factors, _ = globalsa.factors_from_catalogue(cat, settable)
+    return factors, globalsa.sample("sobol", factors, n, seed)
 
 
-# ------------------------------------------------------------------ (a) ours
-def bench_ours(scenario_set, repeats=5, doses=DOSES, time_=READOUT_TIME, sbml=DEFAULT_SBML):
-    t0 = time.perf_counter()
-    sim = Simulator(sbml)
-    setup = time.perf_counter() - t0
-    doses = np.asarray(doses, dtype=float)
-
-    samples, outputs = _timed(lambda p: sim.response(p, doses, time_), scenario_set, repeats,
-                              doses, lambda frame: frame[sim.readouts].to_numpy())
-    return Timing("ours", samples, outputs, setup, "Simulator.response (DataFrame out)",
-                  {"readouts": list(sim.readouts)})
+def paired_ratio(numerator: Timing, denominator: Timing) -> float:
+    """Median over runs of numerator / denominator time, run by run: both were timed on
+    the same scenario, one right after the other, so load from other processes hits
+    both alike."""
+    n = min(len(numerator.ms), len(denominator.ms))
+    return statistics.median(a / b for a, b in zip(numerator.ms[:n], denominator.ms[:n],
+                                                   strict=True))
 
 
-# ------------------------------------------------------------------ (b) bare roadrunner
-class BareRoadRunner:
-    """The protocol written directly on one RoadRunner: no checks, no frames."""
+# ------------------------------------------------------------------ bare loops
+class BareLoop:
+    """The protocol written directly on one RoadRunner: no checks, no tables.
 
-    def __init__(self, sbml=DEFAULT_SBML, readouts=None, tolerances=None, input_id="insulin"):
+    ``tuned``: moieties at load, an absolute-tolerance vector, the basal state by
+    NLEQ2 (simulation if it fails). Otherwise the settings the engine had before
+    issue 12: a scalar absolute tolerance and ``settle_time`` min of simulation.
+    """
+
+    def __init__(self, tuned: bool, sbml: str | os.PathLike = DEFAULT_SBML,
+                 readouts: Sequence[str] = DEFAULT_READOUTS, protocol: Protocol = DEFAULT,
+                 rtol: float = 1e-08, atol: float = 1e-12):
         import roadrunner
-
-        from .engine import DEFAULT_READOUTS, TOLERANCES
-        tol = {**TOLERANCES, **(tolerances or {})}
-        self.rr = rr = roadrunner.RoadRunner(str(sbml))
-        rr.integrator.relative_tolerance = tol["relative"]
-        rr.integrator.absolute_tolerance = tol["absolute"]
+        options = roadrunner.LoadSBMLOptions()
+        options.conservedMoieties = tuned
+        self.rr = rr = roadrunner.RoadRunner(Path(sbml).read_text(), options)
+        self.tuned, self.protocol = tuned, protocol
+        model = rr.model
+        rr.integrator.relative_tolerance = rtol
+        if tuned:
+            floating = list(model.getFloatingSpeciesIds())
+            volumes = model.getCompartmentVolumes()
+            n = len(rr.integrator.getAbsoluteToleranceVector())
+            rr.integrator.absolute_tolerance = [
+                atol * volumes[model.getCompartmentIndexForFloatingSpecies(i)]
+                for i in range(min(n, len(floating)))]
+            solver = rr.steadyStateSolver
+            for key in ("auto_moiety_analysis", "allow_presimulation", "allow_approx"):
+                solver.setValue(key, False)
+        else:
+            rr.integrator.absolute_tolerance = atol
         rr.integrator.setValue("maximum_num_steps", 100000)
-        species = set(rr.model.getFloatingSpeciesIds()) | set(rr.model.getBoundarySpeciesIds())
-        self.readouts = list(readouts or DEFAULT_READOUTS)
+        species = set(model.getFloatingSpeciesIds()) | set(model.getBoundarySpeciesIds())
+        self.readouts = list(readouts)
         rr.timeCourseSelections = [f"[{r}]" if r in species else r for r in self.readouts]
-        self.input_id = input_id
 
-    def run(self, parameters, doses, time_=READOUT_TIME):
-        rr, model = self.rr, self.rr.model
+    def run(self, parameters: Mapping[str, float], doses: Sequence[float],
+            time_: float) -> np.ndarray:
+        rr, model, input_id = self.rr, self.rr.model, self.protocol.input_id
         rr.resetAll()
         for key, value in parameters.items():
             rr[key] = value
         rr.reset()
-        rr[self.input_id] = 0.0
-        rr.simulate(0.0, SETTLE_TIME, 2)
+        rr[input_id] = 0.0
+        settled = False
+        if self.tuned:
+            try:
+                rr.steadyState()
+                settled = True
+            except RuntimeError:
+                rr.resetAll()
+                for key, value in parameters.items():
+                    rr[key] = value
+                rr.reset()
+                rr[input_id] = 0.0
+        if not settled:
+            rr.simulate(0.0, self.protocol.settle_time, 2)
         state = model.getFloatingSpeciesAmounts()
         out = np.empty((len(doses), len(self.readouts)))
         for i, dose in enumerate(doses):
             model.setTime(0.0)
             model.setFloatingSpeciesAmounts(state)
-            rr[self.input_id] = dose
+            rr[input_id] = dose
             out[i] = rr.simulate(0.0, time_, 2)[-1]
         return out
 
 
-def bench_roadrunner(scenario_set, repeats=5, doses=DOSES, time_=READOUT_TIME,
-                     sbml=DEFAULT_SBML, readouts=None):
+# ------------------------------------------------------------------ contenders
+def build(contender: str, readouts: Sequence[str] = DEFAULT_READOUTS,
+          protocol: Protocol = DEFAULT) -> tuple[Any, float, str]:
+    """(runner with ``run(parameters, doses, time) -> array``, setup seconds, note)."""
     t0 = time.perf_counter()
-    bare = BareRoadRunner(sbml, readouts)
+    if contender in ("tuned", "plain"):
+        loop = BareLoop(contender == "tuned", readouts=readouts, protocol=protocol)
+        return loop, time.perf_counter() - t0, "bare loop written in analysis/bench.py"
+    from .backends import create
+    name = "roadrunner" if contender == "ours" else contender
+    sim = create(name, None, protocol.input_id, readouts, protocol=protocol)
     setup = time.perf_counter() - t0
-    doses = [float(d) for d in doses]
-    samples, outputs = _timed(lambda p: bare.run(p, doses, time_), scenario_set, repeats, doses)
-    return Timing("roadrunner", samples, outputs, setup, "one RoadRunner, selections set once")
-
-
-# ------------------------------------------------------------------ (c) PySB + Cython
-class PySBCython:
-    """PySB's ScipyOdeSimulator with the Cython RHS (LSODA), network generated once."""
-
-    def __init__(self, readouts=None, tolerances=None, input_id="insulin"):
-        from pysb.simulator import ScipyOdeSimulator
-        from pysb.simulator.scipyode import CythonRhsBuilder
-
-        from models.export import generate
-        from models.model import build_model
-
-        from .engine import DEFAULT_READOUTS, TOLERANCES
-        tol = {**TOLERANCES, **(tolerances or {})}
-        t0 = time.perf_counter()
-        self.model = model = generate(build_model())
-        self.generate_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        self.sim = ScipyOdeSimulator(model, tspan=[0.0, SETTLE_TIME], compiler="cython",
-                                     integrator="lsoda",
-                                     integrator_options={"rtol": tol["relative"],
-                                                         "atol": tol["absolute"]})
-        self.compile_s = time.perf_counter() - t0
-        if not isinstance(self.sim.rhs_builder, CythonRhsBuilder):
-            raise RuntimeError(f"PySB did not take the Cython path "
-                               f"({type(self.sim.rhs_builder).__name__})")
-        self.rhs_builder = type(self.sim.rhs_builder).__name__
-        self.readouts = list(readouts or DEFAULT_READOUTS)
-        observables = {o.name for o in model.observables}
-        expressions = {e.name for e in model.expressions}
-        self._kinds = ["observables" if r in observables else "expressions" for r in self.readouts]
-        for r in self.readouts:
-            if r not in observables and r not in expressions:
-                raise ValueError(f"readout {r} is neither an observable nor an expression of the "
-                                 "PySB model")
-        names = [p.name for p in model.parameters]
-        self._index = {n: i for i, n in enumerate(names)}
-        self._base = np.array([p.value for p in model.parameters], dtype=float)
-        self._input = self._index[input_id]
-        clamped = [model.get_species_index(ic.pattern) for ic in model.initials
-                   if ic.fixed and getattr(ic.value, "name", None) == input_id]
-        if len(clamped) != 1:
-            raise RuntimeError(f"expected one species clamped at {input_id}, found {len(clamped)}")
-        self._input_species = clamped[0]
-
-    def run(self, parameters, doses, time_=READOUT_TIME, batched=True):
-        """Settle, then the doses: in one ``run`` call (``batched``: rows of ``initials``
-        and ``param_values``, PySB's own way to run many) or one call per dose."""
-        values = self._base.copy()
-        for key, value in parameters.items():
-            values[self._index[key]] = value
-        values[self._input] = 0.0
-        settled = np.asarray(self.sim.run(tspan=[0.0, SETTLE_TIME], param_values=values)
-                             .species[-1], dtype=float)
-        if not batched:
-            out = np.empty((len(doses), len(self.readouts)))
-            for i, dose in enumerate(doses):
-                initials, params = settled.copy(), values.copy()
-                initials[self._input_species] = params[self._input] = dose
-                res = self.sim.run(tspan=[0.0, time_], initials=initials, param_values=params)
-                tables = {"observables": res.observables, "expressions": res.expressions}
-                out[i] = [tables[kind][r][-1] for r, kind in zip(self.readouts, self._kinds)]
-            return out
-        n = len(doses)
-        initials = np.repeat(settled[None, :], n, axis=0)
-        initials[:, self._input_species] = doses
-        params = np.repeat(values[None, :], n, axis=0)
-        params[:, self._input] = doses
-        res = self.sim.run(tspan=[0.0, time_], initials=initials, param_values=params)
-        tables = {"observables": res.observables, "expressions": res.expressions}
-        return np.array([[tables[kind][i][r][-1] for r, kind in zip(self.readouts, self._kinds)]
-                         for i in range(n)])
-
-
-def bench_pysb(scenario_set, repeats=1, doses=DOSES, time_=READOUT_TIME, readouts=None,
-               per_dose=True, pysb=None):
-    """(c) with the doses batched in one ``run`` call; and, if ``per_dose``, also
-    ``pysb_per_dose``: one ``run`` call per dose. Returns {name: Timing}."""
-    t0 = time.perf_counter()
-    pysb = pysb or PySBCython(readouts)
-    setup = time.perf_counter() - t0
-    doses = np.asarray(doses, dtype=float)
-    compiled = (f"{pysb.rhs_builder}; network generation {pysb.generate_s:.1f} s and Cython "
-                f"compile {pysb.compile_s:.1f} s excluded")
-    extra = {"compile_s": pysb.compile_s, "generate_s": pysb.generate_s}
-    out = {}
-    samples, outputs = _timed(lambda p: pysb.run(p, doses, time_), scenario_set, repeats, doses)
-    out["pysb"] = Timing("pysb", samples, outputs, setup,
-                         f"doses as rows of one run() call; {compiled}", extra)
-    if per_dose:
-        samples, outputs = _timed(lambda p: pysb.run(p, doses, time_, batched=False),
-                                  scenario_set, repeats, doses)
-        out["pysb_per_dose"] = Timing("pysb_per_dose", samples, outputs, setup,
-                                      f"one run() call per dose; {compiled}", extra)
-    return out
-
-
-# ------------------------------------------------------------------ (d) COPASI
-class CopasiRunner:
-    """COPASI's deterministic time course on one data model, loaded once.
-
-    Scenario values are set as initial values by SBML id (initial assignments are
-    re-evaluated by ``updateInitialValues``); the settle runs from the initial
-    values; each dose restores the saved settled state in the math container
-    after the new insulin value has been applied, and continues from it.
-    """
-
-    def __init__(self, sbml=DEFAULT_SBML, readouts=None, tolerances=None, input_id="insulin"):
-        import COPASI
-
-        from . import copasi
-        from .engine import DEFAULT_READOUTS, TOLERANCES
-        self.COPASI = COPASI
-        self._unload = copasi.unload
-        tol = {**TOLERANCES, **(tolerances or {})}
-        self.dm = dm = copasi.load(sbml)
-        self.model = model = dm.getModel()
-        model.compileIfNecessary()
-        self.container = model.getMathContainer()
-        self.values = {model.getModelValue(i).getSBMLId(): model.getModelValue(i)
-                       for i in range(model.getNumModelValues())}
-        self.species = {model.getMetabolite(i).getSBMLId(): model.getMetabolite(i)
-                        for i in range(model.getNumMetabs())}
-        self.defaults = {k: v.getInitialValue() for k, v in self.values.items()}
-        self.readouts = list(readouts or DEFAULT_READOUTS)
-        getters = []
-        for r in self.readouts:
-            if r in self.values:
-                getters.append(self.values[r].getValue)
-            elif r in self.species:
-                getters.append(self.species[r].getConcentration)
-            else:
-                raise ValueError(f"readout {r} not found in COPASI's import of {sbml}")
-        self._getters = getters
-        self.input_id = input_id
-        self.task = task = dm.getTask("Time-Course")
-        task.setMethodType(COPASI.CTaskEnum.Method_deterministic)
-        task.setUpdateModel(False)
-        method = task.getMethod()
-        method.getParameter("Relative Tolerance").setDblValue(tol["relative"])
-        method.getParameter("Absolute Tolerance").setDblValue(tol["absolute"])
-        method.getParameter("Max Internal Steps").setIntValue(1_000_000)
-        self.problem = problem = task.getProblem()
-        problem.setAutomaticStepSize(False)
-        problem.setUseValues(False)
-        problem.setStepNumber(1)
-        problem.setTimeSeriesRequested(False)
-        self._touched = set()
-
-    def _set(self, values):
-        changed = self.COPASI.ObjectStdVector()
-        for key, value in values.items():
-            entity = self.values[key]
-            entity.setInitialValue(float(value))
-            changed.push_back(entity.getInitialValueReference())
-        self.model.updateInitialValues(changed, False)   # False: not the parameter set (4 ms)
-
-    def _process(self, use_initial_values):
-        if not self.task.processRaw(use_initial_values):
-            from .copasi import _messages
-            raise RuntimeError(f"COPASI time course failed: {_messages()}")
-
-    def run(self, parameters, doses, time_=READOUT_TIME):
-        task, problem, container = self.task, self.problem, self.container
-        # back to the file's values for what the previous scenario changed
-        values = {k: self.defaults[k] for k in self._touched}
-        values.update(parameters)
-        values[self.input_id] = 0.0
-        self._touched = set(parameters)
-        self._set(values)
-        problem.setDuration(SETTLE_TIME)
-        task.initializeRaw(self.COPASI.CCopasiTask.NO_OUTPUT)
-        self._process(True)
-        settled = self.COPASI.FloatVector(container.getState(False))
-        problem.setDuration(time_)
-        task.initializeRaw(self.COPASI.CCopasiTask.NO_OUTPUT)
-        insulin = self.values[self.input_id]
-        reference = self.COPASI.ObjectStdVector()
-        reference.push_back(insulin.getInitialValueReference())
-        out = np.empty((len(doses), len(self.readouts)))
-        for i, dose in enumerate(doses):
-            insulin.setInitialValue(float(dose))
-            self.model.updateInitialValues(reference, False)
-            container.applyInitialValues()      # the new insulin value (and all else) ...
-            container.setState(settled)         # ... then the settled state over it
-            self._process(False)
-            container.pushAllTransientValues()
-            out[i] = [get() for get in self._getters]
-        return out
-
-    def close(self):
-        self._unload(self.dm)
-
-
-def bench_copasi(scenario_set, repeats=5, doses=DOSES, time_=READOUT_TIME, sbml=DEFAULT_SBML,
-                 readouts=None):
+    if contender == "ours":
+        return _Ours(sim), setup, "backend.response (the dose-response code path, table out)"
+    if contender == "pysb":
+        return _Arrays(sim), setup, (f"{sim.rhs_builder}; doses as rows of one run() call; "
+                                     "network generation and Cython compile in setup")
     import COPASI
+    return _Arrays(sim), setup, (f"COPASI {COPASI.CVersion.VERSION.getVersion()}, "
+                                 "deterministic (LSODA) task, SBML imported once")
+
+
+class _Ours:
+    def __init__(self, sim):
+        self.sim = sim
+
+    def run(self, parameters, doses, time_):
+        return self.sim.response(parameters, doses, time_)[self.sim.readouts].to_numpy()
+
+
+class _Arrays:
+    def __init__(self, sim):
+        self.sim = sim
+
+    def run(self, parameters, doses, time_):
+        return self.sim.response_arrays(parameters, np.asarray(doses, dtype=float), time_).values
+
+
+def bench_dose_response(contenders: Sequence[str], scenario_set: Mapping[str, dict],
+                        repeats: int = 5, protocol: Protocol = DEFAULT,
+                        readouts: Sequence[str] = DEFAULT_READOUTS,
+                        slow_repeats: int | None = None) -> dict[str, Timing]:
+    """ms per simulation of the dose-response protocol, contenders interleaved: each
+    scenario is run by every contender in turn (the scenarios alternate, so every
+    run settles anew). ``pysb`` runs ``slow_repeats`` passes (default repeats // 5)."""
+    if len(scenario_set) < 2:
+        raise ValueError("give at least two scenarios, so that every run settles")
+    doses = list(protocol.doses)
+    built = {name: build(name, readouts, protocol) for name in contenders}
+    last = list(scenario_set.values())[-1]
+    for runner, _, _ in built.values():          # warm-up
+        runner.run(last, doses, protocol.readout_time)
+    ms: dict[str, list[float]] = {name: [] for name in contenders}
+    outputs: dict[str, dict[str, np.ndarray]] = {name: {} for name in contenders}
+    slow = max(1, repeats // 5) if slow_repeats is None else slow_repeats
+    for repeat in range(repeats):
+        for scenario, parameters in scenario_set.items():
+            for name, (runner, _, _) in built.items():
+                if name == "pysb" and repeat >= slow:
+                    continue
+                t0 = time.perf_counter()
+                result = runner.run(parameters, doses, protocol.readout_time)
+                ms[name].append((time.perf_counter() - t0) * 1e3 / len(doses))
+                outputs[name][scenario] = np.asarray(result, dtype=float)
+    return {name: Timing(name, ms[name], outputs[name], setup, note,
+                         {"compile_s": setup} if name == "pysb" else {})
+            for name, (_, setup, note) in built.items()}
+
+
+def bench_sobol_samples(contenders: Sequence[str], samples_n: int = SOBOL_N, repeats: int = 3,
+                        protocol: Protocol = DEFAULT, readouts: Sequence[str] = DEFAULT_READOUTS,
+                        block: int = 64) -> dict[str, Timing]:
+    """ms per Sobol sample (settle + one step to the reference dose), contenders
+    interleaved block by block (``block`` samples); ours runs the Sobol chunk code
+    path (:func:`analysis.globalsa.evaluate_chunk`)."""
+    from . import globalsa
+    factors, matrix = sobol_samples(samples_n)
+    dose, time_ = protocol.reference_dose, protocol.readout_time
+    blocks = [(start, matrix[start:start + block]) for start in range(0, len(matrix), block)]
+    runs, setups, notes = {}, {}, {}
+    for name in contenders:
+        if name == "ours":
+            from .backends import create
+            t0 = time.perf_counter()
+            sim = create("roadrunner", None, protocol.input_id, readouts, protocol=protocol)
+            setups[name] = time.perf_counter() - t0
+            chunks = [globalsa.make_chunks(sim.spec(), factors, rows, dose, time_, len(rows))[0]
+                      for _, rows in blocks]
+            runs[name] = [lambda c=c: globalsa.evaluate_chunk(c)[list(readouts)].to_numpy()
+                          for c in chunks]
+            notes[name] = "globalsa.evaluate_chunk (the Sobol code path)"
+        else:
+            runner, setups[name], notes[name] = build(name, readouts, protocol)
+            runs[name] = [
+                lambda rows=rows, r=runner: np.vstack(
+                    [r.run(globalsa.to_parameters(factors, row), [dose], time_) for row in rows])
+                for _, rows in blocks]
+    for name in contenders:                       # warm-up
+        runs[name][0]()
+    ms = {name: [] for name in contenders}
+    outputs = {name: [] for name in contenders}
+    for _ in range(repeats):
+        total = dict.fromkeys(contenders, 0.0)
+        outputs = {name: [] for name in contenders}
+        for i in range(len(blocks)):
+            for name in contenders:
+                t0 = time.perf_counter()
+                outputs[name].append(runs[name][i]())
+                total[name] += time.perf_counter() - t0
+        for name in contenders:
+            ms[name].append(total[name] * 1e3 / len(matrix))
+    return {name: Timing(name, ms[name], {"sobol": np.vstack(outputs[name])}, setups[name],
+                         notes[name], {"samples": len(matrix), "factors": len(factors)})
+            for name in contenders}
+
+
+# ------------------------------------------------------------------ whole runs
+def sobol_full_run(n: int = SOBOL_FULL_N, workers: int = 2, chunk_size: int = 256,
+                   protocol: Protocol = DEFAULT) -> dict[str, Any]:
+    """Wall time of a full Sobol analysis (sample, evaluate on ``workers`` spawned
+    processes into a temporary chunk folder, analyze) over every mechanism."""
+    from . import globalsa
+    from .backends import create
+    from .catalogue import load_catalogue
+    sim = create("roadrunner", protocol=protocol)
+    factors, _ = globalsa.factors_from_catalogue(load_catalogue(), sim.parameter_ids())
     t0 = time.perf_counter()
-    runner = CopasiRunner(sbml, readouts)
-    setup = time.perf_counter() - t0
-    try:
-        doses = [float(d) for d in doses]
-        samples, outputs = _timed(lambda p: runner.run(p, doses, time_), scenario_set, repeats,
-                                  doses)
-    finally:
-        runner.close()
-    version = COPASI.CVersion.VERSION.getVersion()
-    return Timing("copasi", samples, outputs, setup,
-                  f"COPASI {version}, deterministic (LSODA) task, SBML imported once")
+    with tempfile.TemporaryDirectory(prefix="bench_sobol_") as tmp:
+        problem = globalsa.GlobalSensitivity("sobol", factors, sim.spec(),
+                                             chunk_size=chunk_size).sample(n)
+        problem.evaluate(tmp, workers=workers).analyze()
+    seconds = time.perf_counter() - t0
+    return {"n": n, "samples": len(problem.samples), "factors": len(factors),
+            "workers": workers, "seconds": seconds, "failed": problem.failures}
+
+
+def help_seconds(repeats: int = 5) -> float:
+    """Median wall time of ``python -m analysis --help`` in a fresh interpreter."""
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "analysis", "--help"], check=True,
+                       stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def time_callable(evaluate: Callable[[], Any], repeats: int = 5) -> dict[str, float]:
+    """Hook for any other timing, e.g. one objective evaluation of the calibration
+    problem: median and minimum ms of ``evaluate()`` after one untimed call."""
+    evaluate()
+    ms = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        evaluate()
+        ms.append((time.perf_counter() - t0) * 1e3)
+    return {"median_ms": statistics.median(ms), "min_ms": min(ms), "repeats": repeats}
 
 
 # ------------------------------------------------------------------ agreement
-def agreement(timings, readouts, scenario=CHECK_SCENARIO, dose=CHECK_DOSE, readout=CHECK_READOUT,
-              doses=DOSES):
-    """Check values (``readout`` of ``scenario`` at ``dose``) per contender, their relative
-    difference to ours, and the largest difference over every scenario, dose and readout
-    (relative to that readout's largest value in the scenario)."""
+def agreement(timings: Mapping[str, Timing], readouts: Sequence[str],
+              scenario: str = CHECK_SCENARIO, readout: str = CHECK_READOUT,
+              doses: Sequence[float] = DEFAULT.doses, dose: float = DEFAULT.reference_dose
+              ) -> dict[str, dict[str, float]]:
+    """Per contender: the check value (``readout`` of ``scenario`` at ``dose``), its
+    relative difference to ours, and the largest difference over every scenario, dose
+    and readout (relative to that readout's largest value in the scenario)."""
     i = int(np.argmin(np.abs(np.asarray(doses) - dose)))
     j = list(readouts).index(readout)
     ours = timings["ours"].outputs
@@ -397,160 +354,72 @@ def agreement(timings, readouts, scenario=CHECK_SCENARIO, dose=CHECK_DOSE, reado
         value = timing.outputs[scenario][i, j]
         worst = 0.0
         for sc, ref in ours.items():
-            got = timing.outputs[sc]
             scale = np.maximum(np.max(np.abs(ref), axis=0), 1e-9)
-            worst = max(worst, float(np.max(np.abs(got - ref) / scale)))
+            worst = max(worst, float(np.max(np.abs(timing.outputs[sc] - ref) / scale)))
         rows[name] = {"value": float(value), "relative": abs(value - reference) / abs(reference),
                       "worst": worst}
     return rows
 
 
-# ------------------------------------------------------------------ Sobol
-def sobol_setup(n, seed=1, sim=None):
-    """(spec, factors, samples) of a Sobol run over every catalogue mechanism."""
-    from . import globalsa
-    from .catalogue import load_catalogue
-    from .runner import spec_of
-    sim = sim or Simulator()
-    factors, _ = globalsa.factors_from_catalogue(load_catalogue(),
-                                                 sim.model.constant_parameters())
-    samples = globalsa.sample("sobol", factors, n, seed)
-    return spec_of(sim), factors, samples
-
-
-def sobol_run(spec, factors, samples, workers, chunk_size=256, dose=1.0, time_=READOUT_TIME):
-    """Wall time (s) of evaluating every sample through the Sobol code path on ``workers``
-    local processes, into a temporary chunk store; and the number of failed samples."""
-    from . import globalsa
-    from .parallel import ChunkStore, execute
-    chunks = globalsa.make_chunks(spec, factors, samples, dose, time_, chunk_size)
-    with tempfile.TemporaryDirectory(prefix="bench_sobol_") as tmp:
-        store = ChunkStore(tmp, {"bench": True, "workers": workers}, len(chunks))
-        t0 = time.perf_counter()
-        execute(globalsa.evaluate_chunk, chunks, store, workers)
-        seconds = time.perf_counter() - t0
-        outputs = store.read_all()
-    if len(outputs) != len(samples):
-        raise RuntimeError(f"Sobol bench: {len(outputs)} outputs for {len(samples)} samples")
-    return seconds, int((outputs.status != "ok").sum())
-
-
-def bench_sobol(n=SOBOL_N, workers=None, chunk_size=64, full_n=SOBOL_FULL_N, sim=None,
-                progress=print):
-    """Throughput (samples/s) with 1 and with each of ``workers``; the time of a full Sobol
-    of base size ``full_n`` (None: skipped) on the most workers."""
-    from .parallel import default_workers
-    workers = sorted({1, *(workers or {2, default_workers()})})
-    spec, factors, samples = sobol_setup(n, sim=sim)
-    rows = {"factors": len(factors), "n": n, "samples": len(samples), "chunk_size": chunk_size,
-            "runs": {}}
-    if max(workers) > 1:
-        w = max(workers)
-        seconds, _ = sobol_run(spec, factors, samples[:w], w, chunk_size=1)
-        rows["startup"] = {"workers": w, "seconds": seconds}
-        progress(f"  {w} worker processes started, model loaded, one sample each: {seconds:.2f} s")
-    for w in workers:
-        seconds, failed = sobol_run(spec, factors, samples, w, chunk_size)
-        rows["runs"][w] = {"seconds": seconds, "per_s": len(samples) / seconds, "failed": failed}
-        progress(f"  sobol N={n} ({len(samples)} samples), {w} worker(s): {seconds:.2f} s")
-    if full_n:
-        _, _, full = sobol_setup(full_n, sim=sim)
-        w = max(workers)
-        seconds, failed = sobol_run(spec, factors, full, w, 256)
-        rows["full"] = {"n": full_n, "samples": len(full), "workers": w, "seconds": seconds,
-                        "per_s": len(full) / seconds, "failed": failed}
-        progress(f"  sobol N={full_n} ({len(full)} samples), {w} worker(s): {seconds:.1f} s")
-    return rows
-
-
 # ------------------------------------------------------------------ the table
-def _target(key, value):
-    text, test = TARGETS[key]
-    return text, bool(test(value))
-
-
-def summary(timings, agree, sobol=None):
+def summary(dose_response: Mapping[str, Timing], agree: Mapping[str, dict],
+            sobol: Mapping[str, Timing] | None = None, full: Mapping[str, Any] | None = None,
+            help_s: float | None = None, extra: Mapping[str, dict] | None = None,
+            protocol: Protocol = DEFAULT) -> pd.DataFrame:
     """The bench table: one row per measurement (columns ``COLUMNS``)."""
     rows = []
 
-    def add(item, contender, value, unit, target="", met=None, note=""):
+    def add(item, contender, value, unit, key=None, note=""):
+        target, met = ("", None)
+        if key is not None:
+            target, test = TARGETS[key]
+            met = bool(test(value))
         rows.append({"item": item, "contender": contender, "value": float(value), "unit": unit,
                      "target": target, "met": met, "note": note})
 
-    definition = ("wall time of one scenario's dose-response (set parameters, settle 1e5 min at "
-                  f"insulin 0, {len(DOSES)} doses x 10 min, readouts at 10 min) / {len(DOSES)}; "
-                  "median")
-    present = [name for name in CONTENDERS if name in timings]
-    for name in present:
-        t = timings[name]
-        add("ms_per_simulation", name, t.median, "ms",
-            note=f"{definition} of {len(t.ms_per_sim)} (min {min(t.ms_per_sim):.3g}); {t.note}")
-    for name in present:
-        add("setup_seconds", name, timings[name].setup_s, "s",
-            note="load (and compile) once; not in ms_per_simulation")
-    ours = timings["ours"].median
-    for name in present:
-        if name == "ours":
+    n = protocol.dose_count
+    what = {"dose_response": f"settle + {n} doses x {protocol.readout_time:g} min, per dose",
+            "sobol_sample": f"settle + 1 step to {protocol.reference_dose:g} nM, per sample"}
+    for protocol_name, timings in (("dose_response", dose_response), ("sobol_sample", sobol)):
+        if not timings:
             continue
-        key = f"{'pysb' if name.startswith('pysb') else name}_over_ours"
-        ratio = timings[name].median / ours
-        target, met = _target(key, ratio)
-        note = (f"ours is {100 * (ours / timings[name].median - 1):+.1f} % vs the bare loop"
-                if name == "roadrunner" else f"ours is {ratio:.3g}x faster")
-        if name == "pysb_per_dose":   # the target is judged on (c), PySB at its fastest
-            target, met = f"informational; {target} is judged on (c)", None
-        add(f"ratio_{name}_over_ours", name, ratio, "x", target, met, note)
+        for name in CONTENDERS:
+            if name in timings:
+                t = timings[name]
+                add(f"ms_{protocol_name}", name, t.median, "ms",
+                    note=f"{what[protocol_name]}; median of {len(t.ms)} (min {min(t.ms):.3g}); "
+                         f"setup {t.setup_s:.2f} s; {t.note}")
+        ours = timings["ours"]
+        paired = "median over runs of the paired ratio (timed back to back)"
+        if "tuned" in timings:
+            add(f"ratio_ours_over_tuned_{protocol_name}", "tuned",
+                paired_ratio(ours, timings["tuned"]), "x", "ours_over_tuned", paired)
+        for name in ("plain", "copasi", "pysb"):
+            if name in timings:
+                add(f"ratio_{name}_over_ours_{protocol_name}", name,
+                    paired_ratio(timings[name], ours), "x", f"{name}_over_ours", paired)
     for name, a in agree.items():
-        add(f"check_{CHECK_READOUT}_{CHECK_SCENARIO}_{CHECK_DOSE:g}nM", name, a["value"],
-            "nM/min", f"within {AGREEMENT:g} relative of ours", a["relative"] <= AGREEMENT,
-            f"relative difference {a['relative']:.1e}; worst over all scenarios, doses and "
-            f"readouts {a['worst']:.1e} (of the readout's largest value)")
-    if sobol:
-        runs = sobol["runs"]
-        one = runs[1]["per_s"]
-        what = (f"N={sobol['n']}, {sobol['factors']} mechanisms, {sobol['samples']} samples "
-                f"(settle + 1 nM step each) in chunks of {sobol['chunk_size']}")
-        for w, r in runs.items():
-            add(f"sobol_samples_per_s_{w}_workers", "ours", r["per_s"], "samples/s",
-                note=f"{what}: {r['seconds']:.2f} s wall, worker start-up included; "
-                     f"{r['failed']} failed")
-        full = sobol.get("full")
-        for w, r in runs.items():
-            if w == 1:
-                continue
-            speedup = r["per_s"] / one
-            judged = w == 2 and not (full and full["workers"] == 2)
-            target, met = _target("sobol_speedup_2", speedup) if judged else (
-                "informational: a short job, worker start-up weighs" if w == 2 else "", None)
-            add(f"sobol_speedup_{w}_workers", "ours", speedup, "x", target, met,
-                f"throughput with {w} workers / with 1 (1 worker runs in this process), "
-                f"N={sobol['n']}")
-        if full and full["workers"] > 1:
-            speedup = full["per_s"] / one
-            target, met = (_target("sobol_speedup_2", speedup) if full["workers"] == 2
-                           else ("", None))
-            add(f"sobol_speedup_{full['workers']}_workers_full_run", "ours", speedup, "x",
-                target, met, f"throughput of the N={full['n']} run on {full['workers']} workers "
-                "(start-up included) / throughput with 1 worker")
-        if "startup" in sobol:
-            st = sobol["startup"]
-            add("sobol_worker_startup_seconds", "ours", st["seconds"], "s",
-                note=f"{st['workers']} spawned workers: start, import, load the model, one "
-                     "sample each")
-        if "full" in sobol:
-            f = sobol["full"]
-            target, met = _target("sobol_full_seconds", f["seconds"])
-            if f["workers"] != 2:
-                target += f" (measured on {f['workers']} workers)"
-            add("sobol_full_seconds", "ours", f["seconds"], "s", target, met,
-                f"N={f['n']}, {f['samples']} samples in chunks of 256 on {f['workers']} "
-                f"workers ({f['per_s']:.0f} samples/s); {f['failed']} failed")
+        rows.append({"item": f"check_{CHECK_READOUT}_{CHECK_SCENARIO}", "contender": name,
+                     "value": a["value"], "unit": "nM/min",
+                     "target": f"within {AGREEMENT:g} relative of ours",
+                     "met": a["relative"] <= AGREEMENT,
+                     "note": f"relative difference {a['relative']:.1e}; largest over all "
+                             f"scenarios, doses and readouts {a['worst']:.1e} (of the readout's "
+                             "largest value)"})
+    if full:
+        note = (f"N={full['n']}, {full['factors']} mechanisms, {full['samples']} samples on "
+                f"{full['workers']} spawned workers (start-up included); {full['failed']} failed")
+        add("sobol_full_seconds", "ours", full["seconds"], "s", "sobol_full_seconds", note)
+    if help_s is not None:
+        add("help_seconds", "ours", help_s, "s", "help_seconds", "median of 5 fresh interpreters")
+    for item, value in (extra or {}).items():
+        add(item, "ours", value["median_ms"], "ms", note=f"median of {value['repeats']}")
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["met"] = frame["met"].astype("object")
     return frame
 
 
-def format_table(frame):
+def format_table(frame: pd.DataFrame) -> str:
     """The table as readable text (the notes are in the CSV)."""
     lines = []
     width = max(len(i) for i in frame["item"]) + 2
@@ -558,43 +427,48 @@ def format_table(frame):
         met = "" if row["met"] is None or pd.isna(row["met"]) else (
             "  MET" if row["met"] else "  MISSED")
         target = f"  [{row['target']}]" if row["target"] else ""
-        lines.append(f"{row['item']:<{width}}{row['contender']:<14}{row['value']:>11.4g} "
-                     f"{row['unit']:<10}{target}{met}")
+        lines.append(f"{row['item']:<{width}}{row['contender']:<8}{row['value']:>11.4g} "
+                     f"{row['unit']:<4}{target}{met}")
     return "\n".join(lines)
 
 
-def run_all(repeats=5, pysb_repeats=1, quick=False, workers=None, scenario_set=None,
-            sobol_n=None, full_n=SOBOL_FULL_N, progress=print):
-    """Every contender, the agreement check and the Sobol throughput; returns
-    (timings, agreement, sobol)."""
-    set_ = scenario_set or scenarios()
-    progress(f"scenarios: {', '.join(set_)}; {len(DOSES)} doses; {repeats} timed passes "
-             f"(PySB {pysb_repeats}) after a warm-up")
-    timings = {}
-    timings["ours"] = bench_ours(set_, repeats)
-    readouts = timings["ours"].extra["readouts"]
-    progress(f"  (a) ours: {timings['ours'].median:.3f} ms/sim")
-    timings["roadrunner"] = bench_roadrunner(set_, repeats, readouts=readouts)
-    progress(f"  (b) bare roadrunner: {timings['roadrunner'].median:.3f} ms/sim")
-    timings["copasi"] = bench_copasi(set_, repeats, readouts=readouts)
-    progress(f"  (d) COPASI: {timings['copasi'].median:.3f} ms/sim")
-    timings.update(bench_pysb(set_, pysb_repeats, readouts=readouts))
-    progress(f"  (c) PySB Cython: {timings['pysb'].median:.3f} ms/sim, one run() per dose "
-             f"{timings['pysb_per_dose'].median:.3f} ms/sim (compile "
-             f"{timings['pysb'].extra['compile_s']:.1f} s excluded)")
-    agree = agreement(timings, readouts)
-    sobol = bench_sobol(sobol_n or (SOBOL_N_QUICK if quick else SOBOL_N), workers,
-                        full_n=None if quick else full_n, progress=progress)
-    return timings, agree, sobol
+def run_all(repeats: int = 5, quick: bool = False, contenders: Sequence[str] = CONTENDERS,
+            full_n: int | None = SOBOL_FULL_N, workers: int = 2,
+            extra: Mapping[str, Callable[[], Any]] | None = None,
+            progress: Callable[[str], Any] = print) -> pd.DataFrame:
+    """Every measurement of ``make bench``; ``extra`` maps a row name to a callable
+    timed with :func:`time_callable` (the calibration objective, once it exists)."""
+    set_ = scenarios()
+    protocol = DEFAULT
+    progress(f"scenarios: {', '.join(set_)}; {protocol.dose_count} doses; {repeats} timed "
+             "passes after a warm-up")
+    dose_response = bench_dose_response(contenders, set_, repeats, protocol)
+    for name, timing in dose_response.items():
+        progress(f"  {LABELS[name]}: {timing.median:.3f} ms per simulation")
+    agree = agreement(dose_response, list(DEFAULT_READOUTS), doses=protocol.doses)
+    n = SOBOL_N_QUICK if quick else SOBOL_N
+    sobol = bench_sobol_samples([c for c in ("ours", "tuned", "plain") if c in contenders], n,
+                                1 if quick else 3, protocol)
+    for name, timing in sobol.items():
+        progress(f"  Sobol samples, {name}: {timing.median:.3f} ms per sample")
+    full = None
+    if full_n:
+        full = sobol_full_run(full_n, workers, protocol=protocol)
+        progress(f"  Sobol N={full_n} on {workers} workers: {full['seconds']:.1f} s")
+    help_s = help_seconds()
+    progress(f"  python -m analysis --help: {help_s:.3f} s")
+    timed = {item: time_callable(fn) for item, fn in (extra or {}).items()}
+    return summary(dose_response, agree, sobol, full, help_s, timed, protocol)
 
 
-def machine():
-    """What the numbers were measured on."""
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on (load average: other processes share the cores)."""
     import platform
+
+    from .parallel import default_workers
     try:
         load = os.getloadavg()
     except OSError:
         load = None
-    from .parallel import default_workers
     return {"cpu": platform.processor() or platform.machine(), "cores": default_workers(),
             "python": platform.python_version(), "load_average": load}

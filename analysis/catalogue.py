@@ -9,19 +9,27 @@ mechanism strengths plus optional model inputs (TNFa, FFA, ...).
 :meth:`Catalogue.scenario` is the one pure function every analysis uses to turn
 a scenario (cause, extra mechanisms, overrides) into parameter values.
 """
+from __future__ import annotations
+
 import math
 import numbers
+import os
 import re
 import textwrap
 import tomllib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import UserError, closest, unknown
+from .resources import models_file
 
-MODELS = Path(__file__).resolve().parents[1] / "models"
-BUILTIN = (MODELS / "mechanisms.toml", MODELS / "causes.toml")
+if TYPE_CHECKING:
+    import pandas as pd
+
+BUILTIN = (models_file("mechanisms.toml"), models_file("causes.toml"))   # package data
 
 LEVELS = ("receptor_number", "receptor_signaling", "intracellular_signaling")
 KINDS = ("fraction", "fold")
@@ -194,7 +202,7 @@ def _cause(name, entry, path):
                  source_file=str(path))
 
 
-def load_catalogue(extra=()):
+def load_catalogue(extra: Sequence[str | os.PathLike] = ()) -> Catalogue:
     """The built-in catalogue merged with the user files ``extra`` (in order).
 
     A user entry with a built-in name replaces the built-in one; the same name
@@ -254,19 +262,20 @@ def load_catalogue(extra=()):
 class Catalogue:
     """Mechanisms and causes by name, and the scenarios built from them."""
 
-    def __init__(self, mechanisms, causes, files=()):
+    def __init__(self, mechanisms: dict[str, Mechanism], causes: dict[str, Cause],
+                 files: Sequence[str] = ()) -> None:
         self.mechanisms = dict(mechanisms)
         self.causes = dict(causes)
         self.files = tuple(files)
 
-    def mechanism(self, name):
+    def mechanism(self, name: str) -> Mechanism:
         if name not in self.mechanisms:
             if name in self.causes:
                 raise UserError(f"'{name}' is a cause, not a mechanism; use it as the cause")
             raise unknown("mechanism", name, self.mechanisms)
         return self.mechanisms[name]
 
-    def cause(self, name):
+    def cause(self, name: str) -> Cause:
         if name not in self.causes:
             if name in self.mechanisms:
                 raise UserError(f"'{name}' is a mechanism, not a cause; give it as a mechanism "
@@ -274,13 +283,13 @@ class Catalogue:
             raise unknown("cause", name, self.causes)
         return self.causes[name]
 
-    def resistant_end(self, name):
+    def resistant_end(self, name: str) -> float:
         """The end of the mechanism's plausible range farthest from healthy."""
         m = self.mechanism(name)
         low, high = m.range
         return low if m.healthy - low >= high - m.healthy else high
 
-    def check_targets(self, known_ids):
+    def check_targets(self, known_ids: Iterable[str]) -> None:
         """Every mechanism target and cause input must be a settable model parameter."""
         known = set(known_ids)
         for m in self.mechanisms.values():
@@ -293,7 +302,7 @@ class Catalogue:
                 if name not in known:
                     raise _not_in_model(f"{c.source_file}: cause '{c.name}'", "input", name, known)
 
-    def check_strength(self, name, strength, allow_out_of_range=False):
+    def check_strength(self, name: str, strength: Any, allow_out_of_range: bool = False) -> float:
         """Float strength of mechanism ``name``; UserError if it is not usable."""
         m = self.mechanism(name)
         if not _number(strength) or not math.isfinite(strength):
@@ -307,11 +316,13 @@ class Catalogue:
         low, high = m.range
         if not allow_out_of_range and not low <= strength <= high:
             raise UserError(f"strength {_fmt(strength)} of {name} is outside its plausible range "
-                            f"[{_fmt(low)}, {_fmt(high)}]; use --allow-out-of-range to run it "
-                            "anyway")
+                            f"[{_fmt(low)}, {_fmt(high)}]; allow out-of-range strengths to run "
+                            "it anyway")
         return strength
 
-    def scenario(self, cause=None, mechanisms=None, overrides=None, allow_out_of_range=False):
+    def scenario(self, cause: str | None = None, mechanisms: Mapping[str, float] | None = None,
+                 overrides: Mapping[str, float] | None = None,
+                 allow_out_of_range: bool = False) -> Scenario:
         """Parameter values of a cause plus extra mechanisms plus overrides.
 
         No arguments: the healthy scenario (name 'healthy', no parameters). A
@@ -372,7 +383,7 @@ def _pairs(mapping):
     return ", ".join(f"{k}={_fmt(v)}" for k, v in mapping.items())
 
 
-def listing(catalogue, kind):
+def listing(catalogue: Catalogue, kind: str) -> pd.DataFrame:
     """The catalogue as a DataFrame: kind 'mechanisms' or 'causes'."""
     import pandas as pd
 
@@ -391,7 +402,7 @@ def listing(catalogue, kind):
     return pd.DataFrame(rows, columns=columns)
 
 
-def format_listing(df, max_width=36):
+def format_listing(df: pd.DataFrame, max_width: int = 36) -> str:
     """A fixed-width text table; cells longer than ``max_width`` wrap onto more lines."""
     columns = [str(c) for c in df.columns]
 
@@ -402,11 +413,11 @@ def format_listing(df, max_width=36):
     rows = [[cell(v) for v in row] for row in df.itertuples(index=False)]
     widths = [max([len(c)] + [len(line) for r in rows for line in r[i]])
               for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(),
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
     for r in rows:
         for parts in zip_longest(*r, fillvalue=""):
-            lines.append("  ".join(p.ljust(w) for p, w in zip(parts, widths)).rstrip())
+            lines.append("  ".join(p.ljust(w) for p, w in zip(parts, widths, strict=True)).rstrip())
     if not rows:
         lines.append("(none)")
     return "\n".join(lines)

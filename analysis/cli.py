@@ -1,47 +1,98 @@
 """``python -m analysis``: one entry point, one subcommand per analysis.
 
-Every subcommand takes the scenario options (``--cause``, ``--mechanism``,
-``--set``) and the model options (``--sbml``, ``--input``, ``--readout``);
-results go to ``--out`` (default ``results/<analysis>/``). Bad input ends with
-one line ``error: ...`` and exit status 2.
+Subcommands are registered by name in :data:`COMMANDS` and imported only when
+they run (``--help`` imports none of them, nor numpy, scipy, matplotlib or
+libroadrunner). Every analysis takes the scenario options (``--cause``,
+``--mechanism``, ``--set``) and the model options (``--sbml``, ``--input``,
+``--readout``, ``--backend``, ``--rtol``); results go to ``--out`` (default
+``results/<analysis>/``). Bad input ends with one line ``error: ...`` and exit
+status 2.
 """
+from __future__ import annotations
+
 import argparse
+import importlib
 import sys
+from argparse import ArgumentParser, Namespace
+from collections.abc import Callable, Iterable, Sequence
 
 from .errors import UserError
 
-ANALYSES = {}  # name -> (help, add_arguments, run)
+# name -> (module under analysis.commands, function, one-line help)
+COMMANDS = {
+    "demo": ("demo", "run", "the healthy model at a glance"),
+    "simulate": ("simulate", "run", "time course of a scenario after an insulin step, with its "
+                                    "readouts"),
+    "dose-response": ("doseresponse", "run", "insulin dose-responses, Hill fits (EC50, Emax, "
+                                             "Hill) and Kahn's classes"),
+    "compensate": ("compensate", "run", "insulin needed to restore the healthy response "
+                                        "(compensatory hyperinsulinemia)"),
+    "scan": ("scan", "scan", "1-D scan of one mechanism's strength with dose-response fits at "
+                             "each point"),
+    "scan2d": ("scan", "scan2d", "2-D scan of two mechanisms: interaction map (synergy or "
+                                 "masking)"),
+    "hypotheses": ("hypotheses", "run", "which mechanisms explain resistant data: every "
+                                        "mechanism, pair and cause fitted, ranked by AIC"),
+    "calibrate": ("calibrate", "run", "fit a PEtab problem (multi-start pyPESTO) with profile "
+                                      "intervals"),
+    "petab-problem": ("petab_problem", "run", "write a PEtab problem for the model from shipped "
+                                              "or your own data"),
+    "local-sensitivity": ("local_sensitivity", "run", "scaled sensitivity coefficients "
+                                                      "d ln(readout) / d ln(parameter)"),
+    "mca": ("mca", "run", "metabolic control analysis (flux and concentration control "
+                          "coefficients)"),
+    "sobol": ("globalsa", "sobol", "Sobol indices (S1, ST) of every readout over the mechanism "
+                                   "strengths"),
+    "morris": ("globalsa", "morris", "Morris screening (mu*, sigma) of every readout over the "
+                                     "mechanism strengths"),
+    "sensitivity": ("sensitivity", "run", "local sensitivity, MCA, Morris and Sobol in one go "
+                                          "(make sensitivity)"),
+    "report": ("report", "run", "one HTML page: Kahn table and compensatory insulin of every "
+                                "mechanism and cause"),
+    "bench": ("bench", "run", "speed: ms per simulation against the libroadrunner floor, "
+                              "COPASI and PySB; Sobol throughput"),
+    "mechanisms": ("listing", "mechanisms", "list the resistance mechanisms of the catalogue"),
+    "causes": ("listing", "causes", "list the causes (combinations of mechanisms) of the "
+                                    "catalogue"),
+}
 
 
-def analysis(name, help):
-    """Register a subcommand: decorate ``run(args)``; ``run.arguments(parser)`` adds options."""
-    def register(run):
-        ANALYSES[name] = (help, run)
-        return run
-    return register
+def command_function(name: str) -> Callable[[Namespace], int | None]:
+    """The ``run(args)`` function of subcommand ``name`` (imports its module)."""
+    module, function, _ = COMMANDS[name]
+    return getattr(importlib.import_module(f"{__package__}.commands.{module}"), function)
 
 
-def add_model_options(parser, readouts=True):
-    from .engine import DEFAULT_SBML
+def add_model_options(parser: ArgumentParser, readouts: bool = True, backends: bool = True) -> None:
+    from .protocol import DEFAULT
     group = parser.add_argument_group("model")
-    group.add_argument("--sbml", default=str(DEFAULT_SBML),
+    group.add_argument("--sbml", default=None,
                        help="SBML file (default: the project's model)")
-    group.add_argument("--input", default="insulin",
-                       help="id of the stimulus parameter stepped by the protocol (default: insulin)")
+    group.add_argument("--input", default=DEFAULT.input_id,
+                       help="id of the stimulus parameter stepped by the protocol "
+                            f"(default: {DEFAULT.input_id})")
     if readouts:
         group.add_argument("--readout", action="append", metavar="ID",
                            help="species or assignment-rule parameter id to record (repeatable; "
                                 "default: the main readouts of the project's model)")
+    if backends:
+        group.add_argument("--backend", default="roadrunner", metavar="NAME",
+                           help="simulator: roadrunner (default), copasi or pysb (the "
+                                "project's PySB model)")
+    group.add_argument("--rtol", type=float, default=None, metavar="RTOL",
+                       help="relative tolerance of the integrator (default 1e-8; larger is "
+                            "faster and less accurate); recorded in the metadata")
 
 
-def add_catalogue_option(parser):
+def add_catalogue_option(parser: ArgumentParser) -> None:
     parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
                         help="your own mechanism/cause catalogue (TOML; repeatable)")
 
 
-def add_scenario_options(parser):
+def add_scenario_options(parser: ArgumentParser) -> None:
     group = parser.add_argument_group("scenario")
-    group.add_argument("--cause", help="a cause from the catalogue (see `python -m analysis causes`)")
+    group.add_argument("--cause", help="a cause from the catalogue (see `python -m analysis "
+                                       "causes`)")
     group.add_argument("--mechanism", action="append", default=[], metavar="NAME=STRENGTH",
                        help="a mechanism at a strength (repeatable; see `... mechanisms`)")
     group.add_argument("--set", action="append", default=[], metavar="ID=VALUE",
@@ -51,12 +102,12 @@ def add_scenario_options(parser):
                        help="accept strengths outside a mechanism's plausible range")
 
 
-def add_output_options(parser, name):
+def add_output_options(parser: ArgumentParser, name: str) -> None:
     parser.add_argument("--out", default=f"results/{name}",
                         help=f"output folder (default: results/{name})")
 
 
-def parse_assignments(items, what):
+def parse_assignments(items: Iterable[str], what: str) -> dict[str, float]:
     """['a=1', 'b=2'] -> {'a': 1.0, 'b': 2.0}; one clear line on a bad item."""
     values = {}
     for item in items:
@@ -70,21 +121,27 @@ def parse_assignments(items, what):
     return values
 
 
-def build_parser():
-    from . import commands  # noqa: F401  (registers the subcommands)
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only ``command``'s module is imported to add its options."""
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
         description="Insulin signaling and insulin resistance: simulations and analyses.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (help, run) in ANALYSES.items():
-        p = sub.add_parser(name, help=help, description=run.__doc__)
-        run.arguments(p)
-        p.set_defaults(run=run)
+    for name, (_, _, help) in COMMANDS.items():
+        if name == command:
+            run = command_function(name)
+            p = sub.add_parser(name, help=help, description=run.__doc__)
+            run.arguments(p)
+            p.set_defaults(run=run)
+        else:
+            sub.add_parser(name, help=help, add_help=False)
     return parser
 
 
-def main(argv=None):
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command if command in COMMANDS else None)
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0

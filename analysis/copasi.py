@@ -9,8 +9,11 @@ COPASI names objects by their SBML ``name`` (``kf`` named "forward rate" is
 id, mapped through the ``sbml_id`` column of basico's ``get_species`` /
 ``get_parameters`` / ``get_compartments`` tables.
 """
+from __future__ import annotations
 
 import math
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import basico
@@ -33,7 +36,7 @@ def _messages():
     return " ".join(lines) or "no message from COPASI"
 
 
-def load(path):
+def load(path: str | os.PathLike) -> COPASI.CDataModel:
     """Import the SBML file ``path`` into a new COPASI data model and return it."""
     if not Path(path).is_file():
         raise UserError(f"SBML file not found: {path}")
@@ -51,7 +54,7 @@ def load(path):
     return dm
 
 
-def unload(dm):
+def unload(dm: COPASI.CDataModel) -> None:
     """Free a data model returned by ``load``."""
     basico.remove_datamodel(dm)
 
@@ -62,12 +65,14 @@ def _table(getter, dm):
 
 
 def _entities(dm):
-    """SBML id -> (kind, COPASI name, display name, compartment) for species, parameters, compartments."""
+    """SBML id -> (kind, COPASI name, display name, compartment) for species, parameters,
+    compartments."""
     out = {}
     for name, row in _table(basico.get_species, dm).iterrows():
         if row["sbml_id"]:
             out[row["sbml_id"]] = ("species", name, row["display_name"], row["compartment"])
-    for kind, getter in (("parameter", basico.get_parameters), ("compartment", basico.get_compartments)):
+    for kind, getter in (("parameter", basico.get_parameters),
+                         ("compartment", basico.get_compartments)):
         for name, row in _table(getter, dm).iterrows():
             if row["sbml_id"]:
                 out[row["sbml_id"]] = (kind, name, row["display_name"], None)
@@ -90,9 +95,10 @@ def _set(dm, entities, parameters, species_initial, undo=None):
                 row = basico.get_parameters(name, exact=True, model=dm).loc[name]
                 if row["type"] != "fixed":
                     raise UserError(f"parameter '{sid}' is of type {row['type']} in COPASI and "
-                                    f"cannot be set; settable: fixed parameters")
+                                    "cannot be set; settable: fixed parameters")
             else:
-                setter, key, field = basico.set_species, f"{name}{{{compartment}}}", "initial_concentration"
+                setter, key = basico.set_species, f"{name}{{{compartment}}}"
+                field = "initial_concentration"
                 rows = basico.get_species(model=dm)
                 row = rows[(rows.index == name) & (rows["compartment"] == compartment)].iloc[0]
             old = {field: row[field]}
@@ -117,12 +123,16 @@ def _check_times(times):
     except (TypeError, ValueError):
         raise UserError("times must be numbers") from None
     if not times or any(not math.isfinite(t) or t < 0 for t in times) \
-            or any(b <= a for a, b in zip(times, times[1:])):
-        raise UserError("times must be a non-empty, strictly increasing list of finite numbers >= 0")
+            or any(b <= a for a, b in zip(times, times[1:], strict=False)):
+        raise UserError("times must be a non-empty, strictly increasing list of finite "
+                        "numbers >= 0")
     return times
 
 
-def timecourse(path_or_model, times, parameters=None, species_initial=None, selections=None):
+def timecourse(path_or_model: str | os.PathLike | COPASI.CDataModel, times: Sequence[float],
+               parameters: Mapping[str, float] | None = None,
+               species_initial: Mapping[str, float] | None = None,
+               selections: Sequence[str] | None = None) -> pd.DataFrame:
     """Deterministic COPASI (LSODA) time course, output at exactly ``times``.
 
     ``parameters`` (global parameter initial values) and ``species_initial``
@@ -148,9 +158,11 @@ def timecourse(path_or_model, times, parameters=None, species_initial=None, sele
         COPASI.CCopasiMessage.clearDeque()
         df = basico.run_time_course_with_output(
             names, model=dm, method="deterministic", duration=times[-1], values=times,
-            r_tol=RTOL, a_tol=ATOL, max_steps=MAX_STEPS, use_initial_values=True, update_model=False)
+            r_tol=RTOL, a_tol=ATOL, max_steps=MAX_STEPS, use_initial_values=True,
+            update_model=False)
         if len(df) != len(times) or len(df.columns) != len(names):
-            raise UserError(f"COPASI time course failed ({len(df)} of {len(times)} time points): {_messages()}")
+            raise UserError(f"COPASI time course failed ({len(df)} of {len(times)} time points): "
+                            f"{_messages()}")
         df.columns = ["time"] + list(selections)
         return df.set_index("time")
     finally:
@@ -160,7 +172,9 @@ def timecourse(path_or_model, times, parameters=None, species_initial=None, sele
             _restore(dm, undo)
 
 
-def edit_and_save(path_in, path_out, parameters, species_initial, level=3, version=2):
+def edit_and_save(path_in: str | os.PathLike, path_out: str | os.PathLike,
+                  parameters: Mapping[str, float], species_initial: Mapping[str, float],
+                  level: int = 3, version: int = 2) -> str:
     """Load ``path_in`` in COPASI, set parameter values and species initial
     concentrations by SBML id, and export SBML Level ``level`` Version ``version``
     to ``path_out`` (what ``basico.save_model(type='sbml')`` does). Returns ``path_out``."""
@@ -174,7 +188,8 @@ def edit_and_save(path_in, path_out, parameters, species_initial, level=3, versi
         except COPASI.CCopasiException:
             ok = False
         if not ok:
-            raise UserError(f"COPASI cannot export SBML L{level}V{version} to {path_out}: {_messages()}")
+            raise UserError(f"COPASI cannot export SBML L{level}V{version} to {path_out}: "
+                            f"{_messages()}")
     finally:
         unload(dm)
     check_sbml(path_out)

@@ -4,39 +4,44 @@ Kahn 1978: a defect that shifts the EC50 to the right lowers insulin
 *sensitivity*; one that lowers the maximal response lowers insulin
 *responsiveness*; many do both.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
+from .backends.base import Backend
 from .errors import UserError
 from .fitting import compare_fits, fit_hill
-from .runner import make_task, run_tasks, spec_of
+from .protocol import DEFAULT, Protocol
+from .runner import make_task, run_tasks
 
 FIT_COLUMNS = ("scenario", "readout", "basal", "emax", "ec50", "hill", "r2", "rmse", "status",
                "message", "n_doses", "basal_observed")
-THRESHOLDS = {"ec50_threshold": 1.25, "emax_threshold": 0.8}
 
 
-def log_doses(count=25, low=1e-3, high=1e3):
-    """``count`` log-spaced doses from ``low`` to ``high`` nM (both included)."""
-    if count < 4:
-        raise UserError(f"--doses {count}: a dose-response needs at least 4 doses")
-    if not (low > 0 and high > 0):
-        raise UserError(f"dose range {low:g}..{high:g}: doses must be > 0 on a log scale")
-    if low >= high:
-        raise UserError(f"dose range {low:g}..{high:g} is empty or inverted; give low < high")
-    return np.logspace(np.log10(low), np.log10(high), int(count))
+def log_doses(count: int | None = None, low: float | None = None, high: float | None = None,
+              protocol: Protocol = DEFAULT) -> np.ndarray:
+    """``count`` log-spaced doses from ``low`` to ``high`` nM (both included); the
+    protocol's grid for what is not given."""
+    return np.array(protocol.with_doses(count, low, high).doses)
 
 
-def simulate_doses(sim, scenarios, doses, time=10.0, progress=None, workers=1, **tags):
+def simulate_doses(sim: Backend, scenarios: Mapping[str, dict], doses: Sequence[float] | np.ndarray,
+                   time: float | None = None, progress: Any = None, workers: int = 1,
+                   **tags) -> pd.DataFrame:
     """Tidy points for each (name -> parameters) scenario: scenario, dose, readout,
     value (at ``time`` after the step), basal (before it), status, message."""
-    spec = spec_of(sim)
-    tasks = [make_task(spec, name, params, doses, time, **tags) for name, params in scenarios.items()]
+    spec = sim.spec()
+    tasks = [make_task(spec, name, params, doses, time, **tags)
+             for name, params in scenarios.items()]
     return run_tasks(tasks, progress, workers)
 
 
-def fit_points(points, by=("scenario",)):
+def fit_points(points: pd.DataFrame, by: Sequence[str] = ('scenario',)) -> pd.DataFrame:
     """One Hill fit per group and readout of a points table (columns of FIT_COLUMNS)."""
     rows = []
     keys = list(by) + ["readout"]
@@ -49,32 +54,45 @@ def fit_points(points, by=("scenario",)):
             failed = len(part) - len(good)
             if failed:
                 fit["message"] = (fit.get("message", "") + f"; {failed} dose(s) failed").strip("; ")
-        rows.append({**dict(zip(keys, key)), **fit, "n_doses": len(good),
+        rows.append({**dict(zip(keys, key, strict=True)), **fit, "n_doses": len(good),
                      "basal_observed": part.basal.iloc[0]})
     columns = list(by) + [c for c in FIT_COLUMNS if c != "scenario"]
     return pd.DataFrame(rows)[columns]
 
 
-def classify(fits, reference="healthy", **thresholds):
-    """Add ec50_ratio, emax_ratio, delta_ratio and kahn_class against ``reference``."""
-    return compare_fits(fits, reference=reference, **{**THRESHOLDS, **thresholds})
+def classify(fits: pd.DataFrame, reference: str = "healthy", protocol: Protocol = DEFAULT,
+             **thresholds) -> pd.DataFrame:
+    """Add ec50_ratio, emax_ratio, delta_ratio and kahn_class against ``reference``
+    (the protocol's Kahn thresholds unless given)."""
+    return compare_fits(fits, reference=reference, **{**protocol.kahn_thresholds, **thresholds})
 
 
-def dose_response(sim, scenarios, doses, time=10.0, reference="healthy", progress=None,
-                  workers=1, **thresholds):
-    """(points, fits) for named scenarios; fits compared with ``reference`` if present."""
+def dose_response(sim: Backend, scenarios: Mapping[str, dict],
+                  doses: Sequence[float] | np.ndarray | None = None, time: float | None = None,
+                  reference: str = 'healthy', progress: Any = None, workers: int = 1,
+                  **thresholds) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(points, fits) for named scenarios; fits compared with ``reference`` if present.
+    Doses, time and Kahn thresholds default to ``sim.protocol``'s."""
     if reference not in scenarios:
         scenarios = {reference: {}, **scenarios}
+    doses = sim.protocol.doses if doses is None else doses
     points = simulate_doses(sim, scenarios, doses, time, progress, workers)
-    fits = classify(fit_points(points), reference, **thresholds)
+    fits = classify(fit_points(points), reference, sim.protocol, **thresholds)
     return points, fits
 
 
-def compensatory_dose(sim, parameters, readout="glucose_uptake", target=None,
-                      reference_dose=1.0, time=10.0, max_dose=1e4):
+def compensatory_dose(sim: Backend, parameters: dict, readout: str = "glucose_uptake",
+                      target: float | None = None, reference_dose: float | None = None,
+                      time: float | None = None, max_dose: float | None = None
+                      ) -> tuple[float, str, float]:
     """Insulin dose at which a scenario's readout reaches ``target`` (default: the
-    healthy readout at ``reference_dose``); (dose, status). status is 'ok',
-    'not_reachable' (below target even at ``max_dose``) or 'solver_failure'."""
+    healthy readout at ``reference_dose``); (dose, status, target). status is 'ok',
+    'not_reachable' (below target even at ``max_dose``) or 'solver_failure'.
+    Reference dose, time and highest dose default to ``sim.protocol``'s."""
+    protocol = sim.protocol
+    reference_dose = protocol.reference_dose if reference_dose is None else reference_dose
+    time = protocol.readout_time if time is None else time
+    max_dose = protocol.max_dose if max_dose is None else max_dose
     if readout not in sim.readouts:
         raise UserError(f"readout '{readout}' is not recorded; recorded: {', '.join(sim.readouts)}")
 
@@ -97,9 +115,13 @@ def compensatory_dose(sim, parameters, readout="glucose_uptake", target=None,
         return np.nan, f"solver_failure: {' '.join(str(exc).split())[:120]}", target
 
 
-def compensation_table(sim, scenarios, readout="glucose_uptake", reference_dose=1.0, time=10.0,
-                       max_dose=1e4, progress=None):
+def compensation_table(sim: Backend, scenarios: Mapping[str, dict], readout: str = 'glucose_uptake',
+                       reference_dose: float | None = None, time: float | None = None,
+                       max_dose: float | None = None, progress: Any = None) -> pd.DataFrame:
     """One row per scenario: the insulin needed to restore the healthy response."""
+    protocol = sim.protocol
+    reference_dose = protocol.reference_dose if reference_dose is None else reference_dose
+    time = protocol.readout_time if time is None else time
     target = None
     rows = []
     for name, params in scenarios.items():

@@ -1,4 +1,7 @@
 """One exception type for bad user input: its message is the one line the user sees."""
+from __future__ import annotations
+
+from collections.abc import Iterable
 
 
 class UserError(Exception):
@@ -10,7 +13,7 @@ class UserError(Exception):
     """
 
 
-def closest(name, candidates, n=3):
+def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """Up to ``n`` candidates that look like ``name`` (for 'did you mean')."""
     import difflib
 
@@ -22,7 +25,7 @@ def closest(name, candidates, n=3):
     return hits
 
 
-def unknown(kind, name, candidates):
+def unknown(kind: str, name: str, candidates: Iterable[str]) -> UserError:
     """A UserError for an unknown id, naming the closest known ones."""
     candidates = list(candidates)
     hits = closest(name, candidates)

@@ -4,14 +4,21 @@ Kahn CR, Metabolism 27:1893 (1978): insulin resistance shows as reduced
 sensitivity (right shift, higher EC50), reduced responsiveness (lower maximal
 response), or both.
 """
+from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.optimize import least_squares
 from scipy.special import expit
 
 from analysis.errors import UserError, unknown
+from analysis.protocol import DEFAULT
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FIT_KEYS = ("basal", "emax", "ec50", "hill", "r2", "rmse", "status", "message")
 HILL_BOUNDS = (0.1, 10.0)
@@ -21,7 +28,7 @@ KAHN_CLASSES = ("none", "reduced_sensitivity", "reduced_responsiveness", "both",
 USABLE_STATUS = ("ok", "extrapolated")
 
 
-def hill(x, basal, emax, ec50, hill):
+def hill(x: np.ndarray | float, basal: float, emax: float, ec50: float, hill: float) -> np.ndarray:
     """basal + (emax - basal) * x^h / (ec50^h + x^h).
 
     ``emax`` is the top of the curve (response at saturating dose, basal
@@ -38,11 +45,13 @@ def _check_doses(doses, values):
     doses = np.asarray(doses, dtype=float).ravel()
     values = np.asarray(values, dtype=float).ravel()
     if doses.size != values.size:
-        raise UserError(f"doses and values differ in length ({doses.size} vs {values.size}); give one value per dose")
+        raise UserError(f"doses and values differ in length ({doses.size} vs {values.size}); give "
+                        "one value per dose")
     if not np.all(np.isfinite(doses)) or np.any(doses <= 0):
         raise UserError("doses must be finite and positive (> 0)")
     if np.unique(doses).size < 4:
-        raise UserError(f"need at least 4 distinct doses to fit a Hill curve, got {np.unique(doses).size}")
+        raise UserError(f"need at least 4 distinct doses to fit a Hill curve, got "
+                        f"{np.unique(doses).size}")
     return doses, values
 
 
@@ -67,10 +76,13 @@ def _half_crossing_log10(udoses, means, basal, emax):
 
 
 def _result(basal, emax, ec50, h, r2, rmse, status, message):
-    return dict(zip(FIT_KEYS, (float(basal), float(emax), float(ec50), float(h), float(r2), float(rmse), status, message)))
+    values = (float(basal), float(emax), float(ec50), float(h), float(r2), float(rmse), status,
+              message)
+    return dict(zip(FIT_KEYS, values, strict=True))
 
 
-def fit_hill(doses, values):
+def fit_hill(doses: Sequence[float] | np.ndarray,
+             values: Sequence[float] | np.ndarray) -> dict[str, Any]:
     """Fit the four-parameter Hill curve; returns a dict with ``FIT_KEYS``.
 
     status: "ok", "flat", "poor_fit" (r2 < 0.95), "extrapolated" (ec50
@@ -86,7 +98,8 @@ def fit_hill(doses, values):
     if span < 1e-12 or span <= 1e-6 * max(abs(lo), abs(hi)):
         level = float(values.mean())
         rmse = float(np.sqrt(np.mean((values - level) ** 2)))
-        return _result(level, level, nan, nan, nan, rmse, "flat", f"response range {span:.3g} is negligible")
+        return _result(level, level, nan, nan, nan, rmse, "flat", f"response range {span:.3g} is "
+                                                                  "negligible")
 
     # Fit on values scaled to [0, 1] so tolerances do not depend on units.
     y = (values - lo) / span
@@ -105,19 +118,22 @@ def fit_hill(doses, values):
         return b + (e - b) * expit(h * math.log(10) * (logx - logc)) - y
 
     bounds = ([-1e3, -1e3, log_lo, HILL_BOUNDS[0]], [1e3, 1e3, log_hi, HILL_BOUNDS[1]])
-    starts = [(b0, e0, logc_half, 1.0), (b0, e0, logc_half, 0.5), (b0, e0, logc_half, 3.0), (b0, e0, logc_mid, 1.0)]
+    starts = [(b0, e0, logc_half, 1.0), (b0, e0, logc_half, 0.5), (b0, e0, logc_half, 3.0),
+              (b0, e0, logc_mid, 1.0)]
     best, errors = None, []
     for start in starts:
         x0 = np.clip(start, np.array(bounds[0]) + 1e-9, np.array(bounds[1]) - 1e-9)
         try:
-            sol = least_squares(residuals, x0, bounds=bounds, method="trf", xtol=1e-12, ftol=1e-12, gtol=1e-12, max_nfev=5000)
+            sol = least_squares(residuals, x0, bounds=bounds, method="trf", xtol=1e-12,
+                                ftol=1e-12, gtol=1e-12, max_nfev=5000)
         except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
             errors.append(str(exc))
             continue
         if np.all(np.isfinite(sol.x)) and (best is None or sol.cost < best.cost):
             best = sol
     if best is None:
-        return _result(nan, nan, nan, nan, nan, nan, "failed", f"optimizer failed: {'; '.join(errors) or 'no finite solution'}")
+        reason = "; ".join(errors) or "no finite solution"
+        return _result(nan, nan, nan, nan, nan, nan, "failed", f"optimizer failed: {reason}")
 
     b, e, logc, h = best.x
     basal, emax, ec50 = lo + span * b, lo + span * e, 10.0**logc
@@ -131,7 +147,8 @@ def fit_hill(doses, values):
     if r2 < POOR_FIT_R2:
         status, message = "poor_fit", f"r2 {r2:.3f} < {POOR_FIT_R2}"
     elif not udoses[0] <= ec50 <= udoses[-1]:
-        status, message = "extrapolated", f"ec50 {ec50:.3g} outside the dose range [{udoses[0]:.3g}, {udoses[-1]:.3g}]"
+        status = "extrapolated"
+        message = f"ec50 {ec50:.3g} outside the dose range [{udoses[0]:.3g}, {udoses[-1]:.3g}]"
     else:
         status, message = "ok", ""
     return _result(basal, emax, ec50, h, r2, rmse, status, message)
@@ -141,7 +158,9 @@ def _is_nan(x):
     return x is None or (isinstance(x, (float, np.floating)) and math.isnan(x))
 
 
-def kahn_class(ec50_ratio, emax_ratio, ec50_threshold=1.25, emax_threshold=0.8):
+def kahn_class(ec50_ratio: float, emax_ratio: float,
+               ec50_threshold: float = DEFAULT.ec50_ratio_threshold,
+               emax_threshold: float = DEFAULT.emax_ratio_threshold) -> str:
     """Kahn (1978) class of a scenario versus healthy.
 
     ``ec50_ratio`` = EC50 scenario / healthy; ``emax_ratio`` = fitted top
@@ -166,7 +185,9 @@ def _ratio(num, den):
         return np.where(den == 0, np.nan, num / den)
 
 
-def compare_fits(fits, reference="healthy", ec50_threshold=1.25, emax_threshold=0.8):
+def compare_fits(fits: pd.DataFrame, reference: str = 'healthy',
+                 ec50_threshold: float = DEFAULT.ec50_ratio_threshold,
+                 emax_threshold: float = DEFAULT.emax_ratio_threshold) -> pd.DataFrame:
     """Add ec50_ratio, emax_ratio, delta_ratio and kahn_class per readout.
 
     Ratios are scenario / reference row of the same readout: ec50, emax (the
@@ -177,17 +198,20 @@ def compare_fits(fits, reference="healthy", ec50_threshold=1.25, emax_threshold=
     needed = ["scenario", "readout", "basal", "emax", "ec50"]
     missing = [c for c in needed if c not in fits.columns]
     if missing:
-        raise UserError(f"fits table lacks column(s) {', '.join(missing)}; needs {', '.join(needed)}")
+        raise UserError(f"fits table lacks column(s) {', '.join(missing)}; needs "
+                        f"{', '.join(needed)}")
     scenarios = fits["scenario"].astype(str).unique().tolist()
     if reference not in scenarios:
         raise unknown("reference scenario", reference, scenarios)
     ref = fits[fits["scenario"] == reference]
     if ref["readout"].duplicated().any():
         dup = ref.loc[ref["readout"].duplicated(), "readout"].iloc[0]
-        raise UserError(f"reference scenario '{reference}' has several rows for readout '{dup}'; give one per readout")
+        raise UserError(f"reference scenario '{reference}' has several rows for readout '{dup}'; "
+                        "give one per readout")
     lacking = sorted(set(fits["readout"]) - set(ref["readout"]), key=str)
     if lacking:
-        raise UserError(f"reference scenario '{reference}' has no row for readout(s) {', '.join(map(str, lacking))}")
+        raise UserError(f"reference scenario '{reference}' has no row for readout(s) "
+                        f"{', '.join(map(str, lacking))}")
 
     ref_cols = ["basal", "emax", "ec50"] + (["status"] if "status" in fits.columns else [])
     ref = ref.set_index("readout")[ref_cols]
@@ -195,19 +219,22 @@ def compare_fits(fits, reference="healthy", ec50_threshold=1.25, emax_threshold=
     out = fits.copy()
     out["ec50_ratio"] = _ratio(fits["ec50"], aligned["ec50"])
     out["emax_ratio"] = _ratio(fits["emax"], aligned["emax"])
-    out["delta_ratio"] = _ratio(fits["emax"] - fits["basal"], aligned["emax"].to_numpy() - aligned["basal"].to_numpy())
+    out["delta_ratio"] = _ratio(fits["emax"] - fits["basal"],
+                                aligned["emax"].to_numpy() - aligned["basal"].to_numpy())
     if "status" in fits.columns:
-        usable = fits["status"].isin(USABLE_STATUS).to_numpy() & aligned["status"].isin(USABLE_STATUS).to_numpy()
+        usable = (fits["status"].isin(USABLE_STATUS).to_numpy()
+                  & aligned["status"].isin(USABLE_STATUS).to_numpy())
     else:
         usable = np.ones(len(fits), dtype=bool)
     out["kahn_class"] = [
         kahn_class(e, m, ec50_threshold, emax_threshold) if ok else "undetermined"
-        for e, m, ok in zip(out["ec50_ratio"], out["emax_ratio"], usable)
+        for e, m, ok in zip(out["ec50_ratio"], out["emax_ratio"], usable, strict=True)
     ]
     return out
 
 
-def dose_for_response(doses, values, target):
+def dose_for_response(doses: Sequence[float] | np.ndarray, values: Sequence[float] | np.ndarray,
+                      target: float) -> float:
     """Smallest dose at which the sampled curve reaches ``target``, else None.
 
     Direction comes from the overall trend (last vs first dose): "reaches"
@@ -217,7 +244,8 @@ def dose_for_response(doses, values, target):
     doses = np.asarray(doses, dtype=float).ravel()
     values = np.asarray(values, dtype=float).ravel()
     if doses.size != values.size:
-        raise UserError(f"doses and values differ in length ({doses.size} vs {values.size}); give one value per dose")
+        raise UserError(f"doses and values differ in length ({doses.size} vs {values.size}); give "
+                        "one value per dose")
     if doses.size == 0 or not np.all(np.isfinite(doses)) or np.any(doses <= 0):
         raise UserError("doses must be a non-empty list of finite positive numbers")
     keep = np.isfinite(values)
@@ -237,7 +265,7 @@ def dose_for_response(doses, values, target):
     return float(10.0**logd)
 
 
-def dose_for_response_fit(params, target):
+def dose_for_response_fit(params: Mapping[str, float], target: float) -> float:
     """Dose at which the fitted Hill curve equals ``target``, else None.
 
     ``params`` holds basal, emax, ec50, hill (e.g. a ``fit_hill`` result);

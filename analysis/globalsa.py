@@ -6,14 +6,26 @@ become parameter values exactly as a scenario's do (strengths on the same
 parameter multiply). Every sample is one simulation of the protocol (settle at
 insulin 0, step to ``dose``, readouts ``time`` min later). Tables use SALib's
 names: S1, S1_conf, ST, ST_conf; mu, mu_star, sigma, mu_star_conf.
+
+:class:`GlobalSensitivity` chains the steps as SALib's ``ProblemSpec`` does:
+``GlobalSensitivity(method, factors, spec).sample(n).evaluate(folder).analyze()``,
+with the results on the object (``samples``, ``outputs``, ``indices``).
 """
-from dataclasses import dataclass
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .backends.base import ModelSpec
 from .errors import UserError, unknown
-from .runner import ModelSpec
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
 
 METHODS = ("sobol", "morris")
 
@@ -27,11 +39,14 @@ class Factor:
     log: bool          # sampled log-uniformly
 
     @property
-    def bounds(self):
+    def bounds(self) -> list[float]:
         return [np.log(self.low), np.log(self.high)] if self.log else [self.low, self.high]
 
 
-def factors_from_catalogue(catalogue, settable, names=None, ranges=None):
+def factors_from_catalogue(catalogue: Catalogue, settable: Iterable[str],
+                           names: Sequence[str] | None = None,
+                           ranges: Mapping[str, tuple[float, float]] | None = None
+                           ) -> tuple[list[Factor], list[str]]:
     """(factors, skipped): the mechanisms named (default: all whose targets are all in
     the model), with their plausible ranges or the ``ranges`` {name: (low, high)} given."""
     settable = set(settable)
@@ -58,26 +73,27 @@ def factors_from_catalogue(catalogue, settable, names=None, ranges=None):
         factors.append(Factor(name, tuple(mech.targets), float(low), float(high), log))
     if not factors:
         raise UserError("no mechanism of the catalogue acts on this model's parameters; "
-                        "give your own with --catalogue FILE")
+                        "give a catalogue of your own whose mechanisms target them")
     return factors, skipped
 
 
-def problem(factors):
+def problem(factors: Sequence[Factor]) -> dict[str, Any]:
     return {"num_vars": len(factors), "names": [f.name for f in factors],
             "bounds": [f.bounds for f in factors]}
 
 
-def check_n(method, n):
+def check_n(method: str, n: int) -> None:
     if n < 2:
-        raise UserError(f"--n {n}: give at least 2 samples")
+        raise UserError(f"base sample count {n}: give at least 2 samples")
     if method == "sobol" and n & (n - 1):
         lower = 1 << (n.bit_length() - 1)
         nearest = lower if n - lower <= 2 * lower - n else 2 * lower
-        raise UserError(f"--n {n} is not a power of two, which Sobol sampling needs; "
-                        f"nearest: {nearest}")
+        raise UserError(f"base sample count {n} is not a power of two, which Sobol sampling "
+                        f"needs; nearest: {nearest}")
 
 
-def sample(method, factors, n, seed, levels=4):
+def sample(method: str, factors: Sequence[Factor], n: int, seed: int,
+           levels: int = 4) -> np.ndarray:
     """The SALib sample matrix (in sampling space: log for fold factors)."""
     check_n(method, n)
     prob = problem(factors)
@@ -88,10 +104,10 @@ def sample(method, factors, n, seed, levels=4):
     return morris.sample(prob, n, num_levels=levels, seed=seed)
 
 
-def to_parameters(factors, row):
+def to_parameters(factors: Sequence[Factor], row: Sequence[float]) -> dict[str, float]:
     """Model parameter values of one sample row."""
     values = {}
-    for factor, x in zip(factors, row):
+    for factor, x in zip(factors, row, strict=True):
         strength = float(np.exp(x)) if factor.log else float(x)
         for target in factor.targets:
             values[target] = values.get(target, 1.0) * strength
@@ -108,29 +124,31 @@ class Chunk:
     time: float
 
 
-def evaluate_chunk(chunk):
+def evaluate_chunk(chunk: Chunk) -> pd.DataFrame:
     """One row per sample: sample, status, message, then one column per readout."""
     sim = chunk.spec.simulator()
     doses = np.array([chunk.dose])
     values = np.full((len(chunk.rows), len(sim.readouts)), np.nan)
     status, message = [], []
     for i, row in enumerate(chunk.rows):
-        v, _, s, m = sim.response_arrays(to_parameters(chunk.factors, row), doses, chunk.time)
-        values[i] = v[0]
-        status.append(s[0])
-        message.append(m[0])
+        r = sim.response_arrays(to_parameters(chunk.factors, row), doses, chunk.time)
+        values[i] = r.values[0]
+        status.append(r.status[0])
+        message.append(r.message[0])
     columns = {"sample": np.arange(chunk.start, chunk.start + len(chunk.rows)),
                "status": status, "message": message}
     columns.update({r: values[:, j] for j, r in enumerate(sim.readouts)})
     return pd.DataFrame(columns)
 
 
-def make_chunks(spec, factors, samples, dose, time, size):
+def make_chunks(spec: ModelSpec, factors: Sequence[Factor], samples: np.ndarray, dose: float,
+                time: float, size: int) -> list[Chunk]:
     return [Chunk(spec, tuple(factors), start, tuple(map(tuple, samples[start:start + size])),
                   float(dose), float(time)) for start in range(0, len(samples), size)]
 
 
-def analyze(method, factors, samples, outputs, readouts, seed, levels=4):
+def analyze(method: str, factors: Sequence[Factor], samples: np.ndarray, outputs: pd.DataFrame,
+            readouts: Sequence[str], seed: int, levels: int = 4) -> pd.DataFrame:
     """Indices per readout (tidy: readout, factor, SALib columns, status)."""
     prob = problem(factors)
     frames = []
@@ -161,9 +179,98 @@ def analyze(method, factors, samples, outputs, readouts, seed, levels=4):
     return pd.concat(frames, ignore_index=True)
 
 
-def sample_table(factors, samples, outputs):
+def sample_table(factors: Sequence[Factor], samples: np.ndarray,
+                 outputs: pd.DataFrame) -> pd.DataFrame:
     """Samples with their strengths (not log) and outputs."""
     strengths = pd.DataFrame({f.name: np.exp(samples[:, i]) if f.log else samples[:, i]
                               for i, f in enumerate(factors)})
     return pd.concat([outputs[["sample"]].reset_index(drop=True), strengths,
                       outputs.drop(columns=["sample"]).reset_index(drop=True)], axis=1)
+
+
+@dataclass
+class GlobalSensitivity:
+    """sample -> evaluate -> analyze on one object (as SALib's ``ProblemSpec``).
+
+    ``spec`` builds the backend in each worker; every sample is settled and
+    stepped to ``dose``, readouts ``time`` min later (the protocol's reference
+    dose and readout time unless given).
+    """
+
+    method: str
+    factors: list[Factor]
+    spec: ModelSpec
+    dose: float | None = None
+    time: float | None = None
+    seed: int = 1
+    levels: int = 4
+    chunk_size: int = 256
+    samples: np.ndarray | None = field(default=None, repr=False)
+    outputs: pd.DataFrame | None = field(default=None, repr=False)
+    indices: pd.DataFrame | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise unknown("method", self.method, METHODS)
+        self.dose = self.spec.protocol.reference_dose if self.dose is None else float(self.dose)
+        self.time = self.spec.protocol.readout_time if self.time is None else float(self.time)
+        if self.chunk_size < 1:
+            raise UserError(f"chunk size {self.chunk_size}: give 1 or more samples per chunk")
+
+    def sample(self, n: int) -> GlobalSensitivity:
+        self.n = n
+        self.samples = sample(self.method, self.factors, n, self.seed, self.levels)
+        return self
+
+    def chunks(self) -> list[Chunk]:
+        return make_chunks(self.spec, self.factors, self._samples(), self.dose, self.time,
+                           self.chunk_size)
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What makes two runs the same run (compared before resuming)."""
+        return {"analysis": self.method, "model_sha256": _sha256(self.spec.sbml),
+                "backend": self.spec.backend, "input": self.spec.input_id,
+                "readouts": list(self.spec.readouts),
+                "factors": [f.__dict__ for f in self.factors], "n": getattr(self, "n", None),
+                "seed": self.seed, "levels": self.levels, "dose": self.dose, "time": self.time,
+                "chunk_size": self.chunk_size, "solver_options": self.spec.options.to_dict(),
+                "protocol": self.spec.protocol.to_dict()}
+
+    def evaluate(self, folder: str | Path, resume: bool = False, workers: int = 1,
+                 client: Any = None, progress: Any = None) -> GlobalSensitivity:
+        """Every sample, in chunks written to ``folder/chunks`` as they finish (local
+        processes, or the Dask ``client``); ``resume`` continues a run there."""
+        from .parallel import ChunkStore, execute
+        if workers < 1:
+            raise UserError(f"{workers} workers: give 1 or more")
+        chunks = self.chunks()
+        store = ChunkStore(folder, self.fingerprint(), len(chunks), resume)
+        execute(evaluate_chunk, chunks, store, workers, client, progress,
+                [len(c.rows) for c in chunks])
+        self.outputs = store.read_all()
+        return self
+
+    def analyze(self) -> GlobalSensitivity:
+        if self.outputs is None:
+            raise UserError("nothing to analyze: evaluate the samples first")
+        self.indices = analyze(self.method, self.factors, self._samples(), self.outputs,
+                               list(self.spec.readouts), self.seed, self.levels)
+        return self
+
+    def sample_table(self) -> pd.DataFrame:
+        return sample_table(self.factors, self._samples(), self.outputs)
+
+    @property
+    def failures(self) -> int:
+        return 0 if self.outputs is None else int((self.outputs.status != "ok").sum())
+
+    def _samples(self) -> np.ndarray:
+        if self.samples is None:
+            raise UserError("no samples: call sample(n) first")
+        return self.samples
+
+
+def _sha256(path: str | None) -> str:
+    from .resources import DEFAULT_SBML
+    from .results import file_sha256
+    return file_sha256(path or DEFAULT_SBML)

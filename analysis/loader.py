@@ -4,18 +4,20 @@
 errors only); ``consistency_report`` is the slow full check, units included;
 ``Model`` wraps one ``roadrunner.RoadRunner`` built from the file.
 """
+from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import libsbml
 import pandas as pd
 import roadrunner
 
 from analysis.errors import UserError, unknown
-
-# Model inputs a user may set by name (the stimuli of the insulin model), in this order.
-KNOWN_INPUTS = ("insulin", "glucose", "TNFa", "FFA", "AMPK_activity")
+from analysis.resources import KNOWN_INPUTS
 
 
 def _one_line(text):
@@ -47,7 +49,7 @@ def _check_document(doc, path):
     return doc
 
 
-def check_sbml(path):
+def check_sbml(path: str | os.PathLike) -> libsbml.SBMLDocument:
     """Read ``path`` with libSBML; return the document or raise a one-line UserError.
 
     Only the errors found while reading (XML and SBML syntax, severity error or
@@ -58,7 +60,7 @@ def check_sbml(path):
     return _check_document(libsbml.readSBMLFromFile(str(p)), path)
 
 
-def consistency_report(path, units=True):
+def consistency_report(path: str | os.PathLike, units: bool = True) -> dict[str, Any]:
     """Full libSBML ``checkConsistency()`` of ``path``.
 
     Returns ``{"errors", "warnings", "unit_warnings", "messages"}``: errors counts
@@ -119,7 +121,7 @@ class Model:
     assignments are recomputed from the user's parameters.
     """
 
-    def __init__(self, path):
+    def __init__(self, path: str | os.PathLike, conserved_moieties: bool = False) -> None:
         p = _require_file(path)
         data = p.read_bytes()
         self.path = str(path)
@@ -127,53 +129,65 @@ class Model:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise UserError(f"not valid SBML: {path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            raise UserError(f"not valid SBML: {path}: not UTF-8 text ({exc.reason} at byte "
+                            f"{exc.start})") from None
         self.doc = _check_document(libsbml.readSBMLFromString(text), path)
         self.sbml = self.doc.getModel()
+        rules = [self.sbml.getRule(i) for i in range(self.sbml.getNumRules())]
+        # Moieties only where a steady-state solver can use them (reactions, no rate
+        # rules, no events); libroadrunner 2.10 crashes in getRatesOfChange on a
+        # model without reactions loaded with them. Asked for at load, because
+        # switching them on later recompiles (about 0.5 s).
+        self.conserved_moieties = bool(
+            conserved_moieties and self.sbml.getNumReactions() > 0
+            and not any(r.isRate() for r in rules) and self.sbml.getNumEvents() == 0)
+        options = roadrunner.LoadSBMLOptions()
+        options.conservedMoieties = self.conserved_moieties
         try:
-            self.rr = roadrunner.RoadRunner(text)
+            self.rr = roadrunner.RoadRunner(text, options)
         except Exception as exc:  # roadrunner raises RuntimeError with multi-line text
             raise UserError(f"libroadrunner cannot load {path}: {_one_line(exc)}") from None
-        rules = [self.sbml.getRule(i) for i in range(self.sbml.getNumRules())]
         self._assigned = {r.getVariable() for r in rules if r.isAssignment()}
         self._rated = {r.getVariable() for r in rules if r.isRate()}
 
     # ----- ids -------------------------------------------------------------
-    def species(self):
+    def species(self) -> list[str]:
         return list(self.rr.model.getFloatingSpeciesIds())
 
-    def boundary_species(self):
+    def boundary_species(self) -> list[str]:
         return list(self.rr.model.getBoundarySpeciesIds())
 
-    def parameters(self):
-        return list(self.rr.model.getGlobalParameterIds())
+    def parameters(self) -> list[str]:
+        """Global parameter ids of the SBML (libroadrunner's conserved-moiety totals,
+        ``_CSUM*``, are not the model's and are left out)."""
+        return [p for p in self.rr.model.getGlobalParameterIds() if not p.startswith("_CSUM")]
 
-    def constant_parameters(self):
+    def constant_parameters(self) -> list[str]:
         """Global parameters one can set: not the variable of an assignment or rate rule."""
         return [p for p in self.parameters() if p not in self._assigned and p not in self._rated]
 
-    def observables(self):
+    def observables(self) -> list[str]:
         """Global parameters defined by an assignment rule (observables, expressions)."""
         return [p for p in self.parameters() if p in self._assigned]
 
-    def compartments(self):
+    def compartments(self) -> list[str]:
         return list(self.rr.model.getCompartmentIds())
 
-    def inputs(self):
+    def inputs(self) -> list[str]:
         settable = set(self.constant_parameters())
         return [name for name in KNOWN_INPUTS if name in settable]
 
-    def ids(self):
+    def ids(self) -> list[str]:
         return self.species() + self.boundary_species() + self.parameters() + self.compartments()
 
-    def resolve(self, id):
+    def resolve(self, id: str) -> str:
         """Return ``id`` if it names a species, parameter or compartment, else raise UserError."""
         if id in self.ids():
             return id
         raise unknown("id", str(id), self.ids())
 
     # ----- values ----------------------------------------------------------
-    def set_values(self, mapping):
+    def set_values(self, mapping: Mapping[str, float]) -> None:
         """Set initial values by id: parameters and compartments via ``init(x)``,
         species initial concentrations via ``init([S])`` (kept by ``reset()``)."""
         species = set(self.species()) | set(self.boundary_species())
@@ -181,7 +195,7 @@ class Model:
             self.resolve(id)
             if id in self._assigned:
                 raise UserError(f"'{id}' is defined by an assignment rule and cannot be set; "
-                                f"settable: species, compartments and constant parameters")
+                                "settable: species, compartments and constant parameters")
             try:
                 value = float(value)
             except (TypeError, ValueError):
@@ -192,7 +206,7 @@ class Model:
             except Exception as exc:
                 raise UserError(f"cannot set '{id}' to {value}: {_one_line(exc)}") from None
 
-    def reset(self):
+    def reset(self) -> None:
         """Back to initial state (time 0) keeping values given to ``set_values``;
         initial assignments are recomputed from them (see class docstring)."""
         self.rr.resetAll()
@@ -212,7 +226,7 @@ class Model:
                 return ud.getId()
         return ""
 
-    def describe(self):
+    def describe(self) -> pd.DataFrame:
         """Table of ids: columns id, kind, name, value (current), units."""
         rows = []
         observables = set(self.observables())

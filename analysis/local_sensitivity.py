@@ -16,38 +16,47 @@ perturbed model to its basal state (insulin 0), then step insulin to ``dose``.
 Measures, per readout of the simulator:
 
 * ``at_<time>min`` (``at_10min`` by default): the value ``time`` min after the step;
-* ``steady_state``: the insulin-stimulated steady state, the value
-  ``engine.SETTLE_TIME`` (1e5) min after the step;
+* ``steady_state``: the insulin-stimulated steady state (the backend's
+  :meth:`~analysis.backends.base.Backend.steady_state`; status ``not_steady``
+  when its residual is above ``Protocol.settle_rate``);
 * ``ec50`` and ``emax`` (glucose_uptake only, when it is a readout): the Hill fit
   (``fitting.fit_hill``) of its dose-response at ``time`` min over ``doses``.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
-from .doseresponse import log_doses
-from .engine import SETTLE_RATE, SETTLE_TIME, SimulationError
+from .backends.base import SimulationError
 from .errors import UserError, unknown
 from .fitting import USABLE_STATUS, fit_hill
-from .loader import KNOWN_INPUTS
+from .resources import KNOWN_INPUTS
+
+if TYPE_CHECKING:
+    from .backends.base import Backend
 
 COLUMNS = ("parameter", "readout", "measure", "coefficient", "value", "status")
 DOSE_RESPONSE_READOUT = "glucose_uptake"
 STEADY = "steady_state"
 
 
-def time_measure(time):
+def time_measure(time: float) -> str:
     """Name of the fixed-time measure: ``at_10min`` for time 10."""
     return f"at_{time:g}min"
 
 
-def base_value(sim, parameter, scenario=None):
-    """Value of ``parameter`` under ``scenario`` (the SBML value if the scenario does not set it)."""
+def base_value(sim: Backend, parameter: str, scenario: dict | None = None) -> float:
+    """Value of ``parameter`` under ``scenario`` (the model's value if the scenario does
+    not set it)."""
     if scenario and parameter in scenario:
         return float(scenario[parameter])
-    return float(sim.rr[f"init({parameter})"])
+    return sim.initial_value(parameter)
 
 
-def sensitivity_parameters(sim):
+def sensitivity_parameters(sim: Backend) -> list[str]:
     """Every kinetic parameter and scale factor of the model, in SBML order.
 
     These are the constant global parameters (not defined by a rule), except
@@ -56,33 +65,28 @@ def sensitivity_parameters(sim):
     value is 0, for which d ln(y) / d ln(p) is undefined.
     """
     inputs = set(KNOWN_INPUTS) | {sim.input_id}
-    return [p for p in sim.model.constant_parameters()
+    return [p for p in sim.parameter_ids()
             if p not in inputs and base_value(sim, p) != 0.0]
 
 
-def _steady_residual(sim):
-    """Largest |d[S]/dt| / max |[S]| of the simulator's current state (per minute)."""
-    state = np.abs(np.asarray(sim.rr.model.getFloatingSpeciesAmounts()))
-    rates = np.abs(np.asarray(sim.rr.getRatesOfChange()))
-    if state.size == 0:
-        return 0.0
-    return float(rates.max() / max(state.max(), 1e-300))
-
-
-def measure_values(sim, parameters, dose, time, doses=None):
+def measure_values(sim: Backend, parameters: Mapping[str, float], dose: float, time: float,
+                   doses: Sequence[float] | np.ndarray | None = None
+                   ) -> dict[tuple[str, str], tuple[float, str]]:
     """{(readout, measure): (value, status)} for one parameter set.
 
-    status is "ok", "not_steady" (steady state not reached in SETTLE_TIME),
-    "solver_failure", or "fit_<status>" when the Hill fit is not usable.
+    status is "ok", "not_steady" (steady-state residual above the protocol's
+    settle rate), "solver_failure", or "fit_<status>" when the Hill fit is not
+    usable.
     """
     at = time_measure(time)
     out = {}
     try:
-        frame = sim.timecourse(parameters, dose, np.array([0.0, time, SETTLE_TIME]))
-        steady_status = "ok" if _steady_residual(sim) <= SETTLE_RATE else "not_steady"
+        frame = sim.timecourse(parameters, dose, np.array([0.0, time]))
+        steady = sim.steady_state(parameters, dose)
+        steady_status = "ok" if steady.residual <= sim.protocol.settle_rate else "not_steady"
         for readout in sim.readouts:
             out[readout, at] = (float(frame[readout].iloc[1]), "ok")
-            out[readout, STEADY] = (float(frame[readout].iloc[2]), steady_status)
+            out[readout, STEADY] = (steady.values[readout], steady_status)
     except SimulationError:
         for readout in sim.readouts:
             out[readout, at] = out[readout, STEADY] = (np.nan, "solver_failure")
@@ -102,7 +106,8 @@ def _fit_measures(sim, parameters, doses, time):
             for m in ("ec50", "emax")}
 
 
-def log_coefficient(low, high, value, step, floor=0.0):
+def log_coefficient(low: float, high: float, value: float, step: float,
+                    floor: float = 0.0) -> tuple[float, str]:
     """(coefficient, status) of a central difference in log space; NaN unless all three
     values are finite, share a sign and |value| > ``floor``."""
     values = np.array([low, high, value], dtype=float)
@@ -115,11 +120,12 @@ def log_coefficient(low, high, value, step, floor=0.0):
     return float((np.log(abs(high)) - np.log(abs(low))) / (2.0 * step)), "ok"
 
 
-def check_parameters(sim, parameters):
-    """The parameter list to perturb: ``parameters`` (checked) or all of ``sensitivity_parameters``."""
+def check_parameters(sim: Backend, parameters: Sequence[str] | None) -> list[str]:
+    """The parameter list to perturb: ``parameters`` (checked) or all of
+    ``sensitivity_parameters``."""
     if parameters is None:
         return sensitivity_parameters(sim)
-    settable = sim.model.constant_parameters()
+    settable = sim.parameter_ids()
     chosen = list(parameters)
     for p in chosen:
         if p not in settable:
@@ -129,14 +135,18 @@ def check_parameters(sim, parameters):
     return chosen
 
 
-def scaled_sensitivities(sim, parameters=None, dose=1.0, time=10.0, step=1e-3, scenario=None,
-                         doses=None, progress=None):
+def scaled_sensitivities(sim: Backend, parameters: Sequence[str] | None = None,
+                         dose: float | None = None, time: float | None = None, step: float = 0.001,
+                         scenario: Mapping[str, float] | None = None,
+                         doses: Sequence[float] | np.ndarray | bool | None = None,
+                         progress: Any = None) -> pd.DataFrame:
     """Scaled sensitivity coefficients of every readout to each parameter.
 
     ``parameters``: ids to perturb (default ``sensitivity_parameters(sim)``);
     ``scenario``: parameter values applied before perturbing (default healthy);
     ``doses``: insulin doses of the dose-response behind ec50/emax (default
-    25 doses 1e-3..1e3 nM; ``False`` skips those measures); ``progress``: a
+    the protocol's; ``False`` skips those measures); ``dose`` and ``time``
+    default to the protocol's reference dose and readout time; ``progress``: a
     tqdm-like bar updated once per parameter.
 
     Returns a DataFrame with columns parameter, readout, measure, coefficient,
@@ -145,19 +155,23 @@ def scaled_sensitivities(sim, parameters=None, dose=1.0, time=10.0, step=1e-3, s
     "zero_parameter", "solver_failure", "not_steady", "fit_<status>",
     "sign_change", "not_finite"); coefficient is NaN unless status is "ok".
     """
+    protocol = sim.protocol
+    dose = protocol.reference_dose if dose is None else dose
+    time = protocol.readout_time if time is None else time
     if not (np.isfinite(step) and 0 < step <= 0.5):
-        raise UserError(f"--step {step:g}: the log-space step must be in (0, 0.5]")
-    if not (np.isfinite(time) and 0 < time < SETTLE_TIME):
-        raise UserError(f"--time {time:g}: the readout time must be in (0, {SETTLE_TIME:g}) min")
+        raise UserError(f"log-space step {step:g} is not accepted; give a step in (0, 0.5]")
+    if not (np.isfinite(time) and 0 < time < protocol.settle_time):
+        raise UserError(f"readout time {time:g} min: give a time in "
+                        f"(0, {protocol.settle_time:g}) min")
     if not (np.isfinite(dose) and dose >= 0):
         raise UserError(f"{sim.input_id} dose must be >= 0, got {dose:g}")
     scenario = sim.check_parameters(scenario)
     chosen = check_parameters(sim, parameters)
     if doses is None:
-        doses = log_doses(25, 1e-3, 1e3)
+        doses = np.array(protocol.doses)
     elif doses is False:
         doses = None
-    floor = sim.tolerances["absolute"]
+    floor = sim.options.absolute_tolerance
 
     reference = measure_values(sim, scenario, dose, time, doses)
     rows = []
@@ -182,7 +196,7 @@ def scaled_sensitivities(sim, parameters=None, dose=1.0, time=10.0, step=1e-3, s
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def top_coefficients(df, readout, measure, n=10):
+def top_coefficients(df: pd.DataFrame, readout: str, measure: str, n: int = 10) -> pd.DataFrame:
     """The ``n`` rows of ``readout``/``measure`` with the largest |coefficient| (status ok)."""
     part = df[(df.readout == readout) & (df.measure == measure) & (df.status == "ok")]
     order = part.coefficient.abs().sort_values(ascending=False).index[:n]

@@ -1,7 +1,7 @@
 """Metabolic control analysis (MCA) at the insulin-stimulated steady state.
 
 The steady state is the engine's: settle the scenario to its basal state
-(insulin 0), step insulin to ``dose``, simulate ``engine.SETTLE_TIME`` (1e5)
+(insulin 0), step insulin to ``dose``, simulate ``Protocol.settle_time``
 min, then polish with ``RoadRunner.steadyState()``. The control coefficients
 come from libroadrunner 2.10 (``getScaledFluxControlCoefficientMatrix``,
 ``getScaledConcentrationControlCoefficientMatrix``) on a separate RoadRunner
@@ -27,13 +27,21 @@ Reaction columns are all kept: a column is scaled by its own rate v, so a
 reaction with v = 0 has coefficients 0 (defined), and keeping every column keeps
 the summation theorems exact on the rows kept (sum of FCCs 1, of CCCs 0).
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import libsbml
 import numpy as np
 import pandas as pd
 import roadrunner
 
-from .engine import SETTLE_TIME, SimulationError
+from .backends.base import SimulationError
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .backends.roadrunner import RoadRunnerBackend as Backend
 
 ZERO = 1e-9
 
@@ -44,11 +52,7 @@ def _one_line(exc):
 
 def _scenario_document(sim, parameters, dose):
     """SBML text: ``sim``'s model with the scenario, the dose and the basal state written in."""
-    sim.settle(parameters)  # leaves sim.rr at the basal steady state, time 0
-    model_rr = sim.rr.model
-    amounts = dict(zip(model_rr.getFloatingSpeciesIds(), model_rr.getFloatingSpeciesAmounts()))
-    concentrations = dict(zip(model_rr.getFloatingSpeciesIds(),
-                              model_rr.getFloatingSpeciesConcentrations()))
+    concentrations = sim.basal_concentrations(parameters)
     doc = sim.model.doc.clone()
     model = doc.getModel()
     values = {**{k: v for k, v in parameters.items() if model.getParameter(k) is not None},
@@ -56,17 +60,18 @@ def _scenario_document(sim, parameters, dose):
     for pid, value in values.items():
         model.getParameter(pid).setValue(float(value))
         model.removeInitialAssignment(pid)
-    for sid in amounts:
+    for sid, concentration in concentrations.items():
         species = model.getSpecies(sid)
         model.removeInitialAssignment(sid)
         if species.getHasOnlySubstanceUnits():
-            species.setInitialAmount(float(amounts[sid]))
+            size = model.getCompartment(species.getCompartment()).getSize()
+            species.setInitialAmount(float(concentration * size))
         else:
-            species.setInitialConcentration(float(concentrations[sid]))
+            species.setInitialConcentration(float(concentration))
     return libsbml.writeSBMLToString(doc)
 
 
-def relative_residual(rr):
+def relative_residual(rr: roadrunner.RoadRunner) -> float:
     """Largest |d[S]/dt| / max |[S]| of ``rr``'s current state (per minute)."""
     state = np.abs(np.asarray(rr.model.getFloatingSpeciesAmounts()))
     rates = np.abs(np.asarray(rr.getRatesOfChange()))
@@ -75,14 +80,19 @@ def relative_residual(rr):
     return float(rates.max() / max(state.max(), 1e-300))
 
 
-def steady_state_runner(sim, parameters=None, dose=1.0):
+def steady_state_runner(sim: Backend, parameters: Mapping[str, float] | None = None,
+                        dose: float | None = None
+                        ) -> tuple[roadrunner.RoadRunner, dict[str, Any]]:
     """(RoadRunner at the insulin-stimulated steady state, info dict).
 
     info: dose, presimulation_time, presimulation_residual (relative rate left
     after the presimulation), residual (after ``steadyState()``, per minute),
     steady_state_sum_squares (what ``steadyState()`` returned), moved (largest
-    relative change made by ``steadyState()``), conserved_moieties.
+    relative change made by ``steadyState()``), conserved_moieties. ``dose``
+    defaults to the protocol's reference dose.
     """
+    sim.require("mca")
+    dose = sim.protocol.reference_dose if dose is None else dose
     if not (np.isfinite(dose) and dose >= 0):
         raise UserError(f"{sim.input_id} dose must be >= 0, got {dose:g}")
     parameters = sim.check_parameters(parameters)
@@ -101,15 +111,16 @@ def steady_state_runner(sim, parameters=None, dose=1.0):
     integrator.absolute_tolerance = sim.tolerances["absolute"]
     integrator.setValue("maximum_num_steps", 100000)
     try:
-        rr.simulate(0.0, SETTLE_TIME, 2)
+        rr.simulate(0.0, sim.protocol.settle_time, 2)
         before = np.asarray(rr.model.getFloatingSpeciesAmounts()).copy()
         presim = relative_residual(rr)
         sum_squares = float(rr.steadyState())
     except RuntimeError as exc:
-        raise UserError(f"steady state at {sim.input_id} {dose:g} not found: {_one_line(exc)}") from None
+        raise UserError(f"steady state at {sim.input_id} {dose:g} not found: "
+                        f"{_one_line(exc)}") from None
     after = np.asarray(rr.model.getFloatingSpeciesAmounts())
     scale = np.maximum(np.abs(before), sim.tolerances["absolute"])
-    info = {"dose": float(dose), "presimulation_time": SETTLE_TIME,
+    info = {"dose": float(dose), "presimulation_time": sim.protocol.settle_time,
             "presimulation_residual": presim, "residual": relative_residual(rr),
             "steady_state_sum_squares": sum_squares,
             "moved": float(np.max(np.abs(after - before) / scale)) if after.size else 0.0,
@@ -131,7 +142,9 @@ def _tidy(matrix, row_name, magnitudes, zero, drop_all_zero=False):
     return frame, dropped
 
 
-def control_coefficients(sim, parameters=None, dose=1.0, zero=ZERO):
+def control_coefficients(sim: Backend, parameters: Mapping[str, float] | None = None,
+                         dose: float | None = None,
+                         zero: float = ZERO) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """(flux_control, concentration_control, info) at the insulin-stimulated steady state.
 
     flux_control: columns flux, reaction, coefficient (scaled FCC, dln J_flux / dln v_reaction);
@@ -144,9 +157,11 @@ def control_coefficients(sim, parameters=None, dose=1.0, zero=ZERO):
         fcc = rr.getScaledFluxControlCoefficientMatrix()
         ccc = rr.getScaledConcentrationControlCoefficientMatrix()
     except RuntimeError as exc:
-        raise UserError(f"control coefficients failed at the steady state: {_one_line(exc)}") from None
-    rates = dict(zip(rr.model.getReactionIds(), rr.model.getReactionRates()))
-    conc = dict(zip(rr.model.getFloatingSpeciesIds(), rr.model.getFloatingSpeciesConcentrations()))
+        raise UserError("control coefficients failed at the steady state: "
+                        f"{_one_line(exc)}") from None
+    rates = dict(zip(rr.model.getReactionIds(), rr.model.getReactionRates(), strict=True))
+    conc = dict(zip(rr.model.getFloatingSpeciesIds(), rr.model.getFloatingSpeciesConcentrations(),
+                    strict=True))
     flux_control, dropped_fluxes = _tidy(fcc, "flux", rates, zero, drop_all_zero=True)
     concentration_control, dropped_species = _tidy(ccc, "species", conc, zero)
     info = {**info, "zero": zero, "dropped_fluxes": dropped_fluxes,
@@ -154,7 +169,8 @@ def control_coefficients(sim, parameters=None, dose=1.0, zero=ZERO):
     return flux_control, concentration_control, info
 
 
-def summation_check(flux_control, concentration_control):
+def summation_check(flux_control: pd.DataFrame,
+                    concentration_control: pd.DataFrame) -> pd.DataFrame:
     """Summation theorems: sum over reactions of each flux's FCCs (expected 1) and of
     each species' CCCs (expected 0).
 

@@ -7,11 +7,15 @@ chunks in flight. A ``manifest.json`` records what the run is (model, settings);
 chunk already written. The final table is the chunks concatenated in their
 order, so it is the same however the chunks were executed.
 """
+from __future__ import annotations
+
 import json
 import multiprocessing
 import os
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -21,14 +25,15 @@ from .results import to_jsonable
 MANIFEST = "manifest.json"
 
 
-def default_workers():
+def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 class ChunkStore:
     """The chunk folder of one run: ``<out>/chunks/chunk_00000.parquet``, ..."""
 
-    def __init__(self, out_dir, fingerprint, n_chunks, resume=False):
+    def __init__(self, out_dir: str | os.PathLike, fingerprint: Mapping[str, Any], n_chunks: int,
+                 resume: bool = False) -> None:
         self.out = Path(out_dir)
         self.folder = self.out / "chunks"
         self.n_chunks = n_chunks
@@ -38,11 +43,11 @@ class ChunkStore:
             previous = json.loads(manifest.read_text())
             if not resume:
                 raise UserError(f"{self.out} already holds a run ({len(self.done())} of "
-                                f"{previous.get('n_chunks', '?')} chunks); add --resume to "
-                                "continue it or choose another --out")
+                                f"{previous.get('n_chunks', '?')} chunks); resume it or "
+                                "choose another output folder")
             differs = _differences(previous.get("fingerprint", {}), self.fingerprint)
             if differs:
-                raise UserError(f"--resume refused: {self.out} was made with different "
+                raise UserError(f"resume refused: {self.out} was made with different "
                                 f"settings: {differs}")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -50,21 +55,21 @@ class ChunkStore:
                                                "n_chunks": n_chunks}, indent=1))
         except OSError as exc:
             raise UserError(f"cannot write to {self.out}: {exc.strerror or exc}; "
-                            "choose another --out") from None
+                            "choose another output folder") from None
 
-    def path(self, index):
+    def path(self, index: int) -> Path:
         return self.folder / f"chunk_{index:05d}.parquet"
 
-    def done(self):
+    def done(self) -> set[int]:
         return {i for i in range(self.n_chunks) if self.path(i).exists()} \
             if self.folder.exists() else set()
 
-    def write(self, index, frame):
+    def write(self, index: int, frame: pd.DataFrame) -> None:
         tmp = self.folder / f".chunk_{index:05d}.tmp"
         frame.to_parquet(tmp, index=False)
         tmp.replace(self.path(index))
 
-    def read_all(self):
+    def read_all(self) -> pd.DataFrame:
         return pd.concat([pd.read_parquet(self.path(i)) for i in range(self.n_chunks)],
                          ignore_index=True)
 
@@ -93,7 +98,7 @@ def _atomic_text(path, text):
     tmp.replace(path)
 
 
-def connect(address, timeout=5):
+def connect(address: str, timeout: float = 5) -> Any:
     """A Dask client for ``address``, or one clear line within ``timeout`` seconds."""
     from distributed import Client
     try:
@@ -101,17 +106,18 @@ def connect(address, timeout=5):
     except (OSError, TimeoutError, ValueError) as exc:
         raise UserError(f"cannot reach the Dask scheduler at {address} "
                         f"({type(exc).__name__}: {' '.join(str(exc).split())[:120]}); start one "
-                        "(`dask scheduler`) or leave out --scheduler to use this machine's "
-                        "cores") from None
+                        "(`dask scheduler`) or run on this machine's cores") from None
 
 
-def local_pool(workers):
+def local_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` fresh (spawned) processes; each loads its own model."""
     return ProcessPoolExecutor(max_workers=workers,
                                mp_context=multiprocessing.get_context("spawn"))
 
 
-def execute(fn, chunks, store, workers=1, client=None, progress=None, sizes=None):
+def execute(fn: Callable[[Any], pd.DataFrame], chunks: Sequence[Any], store: ChunkStore,
+            workers: int = 1, client: Any = None, progress: Any = None,
+            sizes: Sequence[int] | None = None) -> int:
     """Run ``fn(chunk)`` for every chunk not yet in ``store`` and write each result
     as it finishes; on the Dask ``client`` if given (see :func:`connect`), else on
     ``workers`` local processes. Returns the number of chunks computed now."""

@@ -1,17 +1,29 @@
 """Figures. Each function takes a tidy DataFrame and an optional ``ax`` and
 returns the axes; saving is the CLI's job."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from .protocol import DEFAULT  # noqa: E402
 
-def timecourse_grid(df, readouts, ncols=4):
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+
+def timecourse_grid(df: pd.DataFrame, readouts: Sequence[str], ncols: int = 4) -> Figure:
     """One panel per readout; one line per scenario. ``df``: scenario, time, readout, value."""
     nrows = int(np.ceil(len(readouts) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.6 * nrows), squeeze=False)
-    for ax, readout in zip(axes.flat, readouts):
+    for ax, readout in zip(axes.flat, readouts, strict=False):
         timecourse(df[df.readout == readout], ax=ax)
         ax.set_title(readout, fontsize=10)
     for ax in list(axes.flat)[len(readouts):]:
@@ -21,7 +33,7 @@ def timecourse_grid(df, readouts, ncols=4):
     return fig
 
 
-def timecourse(df, ax=None):
+def timecourse(df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Lines of value against time (min), one per scenario."""
     ax = ax or plt.gca()
     for scenario, part in df.groupby("scenario", sort=False):
@@ -30,7 +42,8 @@ def timecourse(df, ax=None):
     return ax
 
 
-def dose_response(points, fits, readout, ax=None):
+def dose_response(points: pd.DataFrame, fits: pd.DataFrame, readout: str,
+                  ax: Axes | None = None) -> Axes:
     """Readout against insulin (log axis), one curve per scenario: simulated points,
     fitted Hill curve, EC50 marked with a triangle on the curve."""
     from .fitting import hill
@@ -57,11 +70,12 @@ def dose_response(points, fits, readout, ax=None):
     return ax
 
 
-def dose_response_figure(points, fits, readouts, title=""):
+def dose_response_figure(points: pd.DataFrame, fits: pd.DataFrame, readouts: Sequence[str],
+                         title: str = '') -> Figure:
     ncols = min(len(readouts), 2)
     nrows = int(np.ceil(len(readouts) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.5 * ncols, 4.2 * nrows), squeeze=False)
-    for ax, readout in zip(axes.flat, readouts):
+    for ax, readout in zip(axes.flat, readouts, strict=False):
         dose_response(points, fits, readout, ax=ax)
         ax.legend(fontsize=7)
     for ax in list(axes.flat)[len(readouts):]:
@@ -72,7 +86,7 @@ def dose_response_figure(points, fits, readouts, title=""):
     return fig
 
 
-def scan_lines(fits, readout, ax=None):
+def scan_lines(fits: pd.DataFrame, readout: str, ax: Axes | None = None) -> Axes:
     """EC50 ratio, Emax ratio and the value at the reference dose (fraction of
     healthy) against the mechanism's strength."""
     ax = ax or plt.gca()
@@ -90,7 +104,8 @@ def scan_lines(fits, readout, ax=None):
     return ax
 
 
-def heatmap(grid, readout, column="value_at_reference_interaction", ax=None):
+def heatmap(grid: pd.DataFrame, readout: str, column: str = 'value_at_reference_interaction',
+            ax: Axes | None = None) -> Axes:
     """A 2-D scan as a heatmap of ``column`` (strength_a rows, strength_b columns)."""
     ax = ax or plt.gca()
     part = grid[grid.readout == readout]
@@ -110,7 +125,9 @@ def heatmap(grid, readout, column="value_at_reference_interaction", ax=None):
     return ax
 
 
-def kahn_map(table, ax=None, ec50_threshold=1.25, emax_threshold=0.8):
+def kahn_map(table: pd.DataFrame, ax: Axes | None = None,
+             ec50_threshold: float = DEFAULT.ec50_ratio_threshold,
+             emax_threshold: float = DEFAULT.emax_ratio_threshold) -> Axes:
     """Sensitivity vs responsiveness: EC50 ratio (x, log) against Emax ratio (y),
     one labelled point per scenario; the thresholds split Kahn's four classes."""
     ax = ax or plt.gca()
@@ -130,7 +147,7 @@ def kahn_map(table, ax=None, ec50_threshold=1.25, emax_threshold=0.8):
     return ax
 
 
-def indices_bars(table, readout, method, ax=None):
+def indices_bars(table: pd.DataFrame, readout: str, method: str, ax: Axes | None = None) -> Axes:
     """Sobol S1/ST or Morris mu*/sigma of one readout as bars with error bars."""
     ax = ax or plt.gca()
     part = table[(table.readout == readout) & (table.status == "ok")]

@@ -1,12 +1,22 @@
 """Readouts of a time course: value at a time, peak, time to half-maximum, AUC."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
+
+from .protocol import DEFAULT
+
+if TYPE_CHECKING:
+    from .backends.base import Backend
 
 SUMMARY_COLUMNS = ("readout", "basal", "value_at", "at_time", "peak", "time_to_peak",
                    "time_to_half_max", "auc")
 
 
-def summarise(timecourse, at=10.0):
+def summarise(timecourse: pd.DataFrame, at: float = DEFAULT.readout_time) -> pd.DataFrame:
     """Summarise each column of a time course (index = time in min, starting at 0).
 
     Columns of the result: readout, basal (t = 0), value_at (at ``at`` min,
@@ -47,3 +57,19 @@ def _first_crossing(t, y, level):
     if j == 0:
         return t[0]
     return float(t[j - 1] + (level - y[j - 1]) * (t[j] - t[j - 1]) / (y[j] - y[j - 1]))
+
+
+def simulate_scenario(sim: Backend, name: str, parameters: dict, dose: float,
+                      times: Sequence[float] | np.ndarray,
+                      at: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A scenario's time course after stepping the input to ``dose``: (tidy table
+    scenario, time, readout, value; :func:`summarise` at ``at`` plus scenario, dose and
+    steady_state, the steady state with the input held at ``dose``)."""
+    frame = sim.timecourse(parameters, dose, times)
+    tidy = (frame.reset_index().melt(id_vars="time", var_name="readout", value_name="value")
+            .assign(scenario=name)[["scenario", "time", "readout", "value"]])
+    summary = summarise(frame, at=at)
+    summary["steady_state"] = summary.readout.map(sim.stimulated_steady_state(parameters, dose))
+    summary.insert(0, "scenario", name)
+    summary.insert(1, "dose", dose)
+    return tidy, summary

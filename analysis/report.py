@@ -1,9 +1,49 @@
-"""One self-contained HTML page: tables and figures embedded."""
+"""The report: its computations (:func:`kahn_table`) and one self-contained HTML
+page with tables and figures embedded (:func:`write_report`)."""
+from __future__ import annotations
+
 import base64
 import html
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .backends.base import Backend
+    from .protocol import Protocol
+
+KAHN_TABLE_COLUMNS = ["scenario", "kind", "ec50", "emax", "ec50_ratio", "emax_ratio",
+                      "kahn_class", "dose_needed", "compensation"]
+
+
+def kahn_table(sim: Backend, scenarios: Mapping[str, dict], causes: Sequence[str] = (),
+               readout: str = 'glucose_uptake', progress: Any = None,
+               workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(points, fits, table): the dose-response of every scenario on ``sim``'s protocol,
+    its Kahn class against healthy and the insulin that restores the healthy
+    ``readout`` at the reference dose. ``table`` has KAHN_TABLE_COLUMNS, one row per
+    scenario; ``kind`` is reference, cause (names in ``causes``) or mechanism."""
+    from .doseresponse import compensation_table, dose_response
+    points, fits = dose_response(sim, scenarios, progress=progress, workers=workers)
+    compensation = compensation_table(sim, scenarios, readout, progress=progress)
+    kinds = {"healthy": "reference", **{name: "cause" for name in causes}}
+    main = fits[fits.readout == readout].copy()
+    main.insert(1, "kind", [kinds.get(s, "mechanism") for s in main.scenario])
+    table = main.merge(compensation[["scenario", "dose_needed", "status"]]
+                       .rename(columns={"status": "compensation"}), on="scenario")
+    return points, fits, table[KAHN_TABLE_COLUMNS]
+
+
+def protocol_text(protocol: Protocol) -> str:
+    """The protocol in one sentence, for the report."""
+    return (f"Settled at {protocol.input_id} 0, then a step at t = 0; readouts "
+            f"{protocol.readout_time:g} min later; Hill fit over {protocol.dose_count} doses "
+            f"({protocol.dose_low:g} to {protocol.dose_high:g} nM); EC50 ratio > "
+            f"{protocol.ec50_ratio_threshold:g}: reduced sensitivity; Emax ratio < "
+            f"{protocol.emax_ratio_threshold:g}: reduced responsiveness (Kahn 1978).")
 
 
 def _image(path):
@@ -23,7 +63,8 @@ text-align:right;border-bottom:1px solid #eee}table.t td:first-child{text-align:
 img{max-width:100%;margin:.5em 0}.meta{font-size:.8em;color:#666}figcaption{font-size:.8em}"""
 
 
-def write_report(path, title, sections, metadata):
+def write_report(path: str | os.PathLike, title: str, sections: Sequence[tuple[str, str, list]],
+                 metadata: Mapping[str, Any]) -> Path:
     """``sections``: list of (heading, text, [DataFrame | image path, ...])."""
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
              f"</title><style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>",

@@ -1,4 +1,5 @@
 """Result tables on disk: Parquet + CSV + metadata.json, written atomically."""
+from __future__ import annotations
 
 import datetime
 import hashlib
@@ -9,8 +10,10 @@ import platform
 import shlex
 import sys
 import uuid
+from collections.abc import Mapping, Sequence
 from importlib import metadata as importlib_metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,7 +41,7 @@ DISTRIBUTIONS = (
 )
 
 
-def package_versions():
+def package_versions() -> dict[str, str]:
     """{"python": ..., <distribution name>: version or "not installed"}."""
     versions = {"python": platform.python_version()}
     for dist in DISTRIBUTIONS:
@@ -49,7 +52,7 @@ def package_versions():
     return versions
 
 
-def file_sha256(path):
+def file_sha256(path: str | os.PathLike) -> str:
     """Hex SHA-256 of a file's bytes."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -58,7 +61,7 @@ def file_sha256(path):
     return digest.hexdigest()
 
 
-def to_jsonable(obj):
+def to_jsonable(obj: Any) -> Any:
     """Plain JSON types for numpy/pandas/Path values; NaN and inf become None."""
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
@@ -79,7 +82,10 @@ def to_jsonable(obj):
     return str(obj)
 
 
-def build_metadata(*, analysis, model_file, scenario=None, parameters=None, settings=None, seed=None, argv=None):
+def build_metadata(*, analysis: str, model_file: str | os.PathLike | None, scenario: Any = None,
+                   parameters: Mapping[str, Any] | None = None,
+                   settings: Mapping[str, Any] | None = None, seed: int | None = None,
+                   argv: Sequence[str] | None = None) -> dict:
     """Provenance record for one result table (JSON-serialisable dict)."""
     if model_file is not None and not os.path.isfile(model_file):
         raise UserError(f"model file '{model_file}' not found; give an existing SBML/PySB file")
@@ -87,7 +93,7 @@ def build_metadata(*, analysis, model_file, scenario=None, parameters=None, sett
     return to_jsonable(
         {
             "analysis": analysis,
-            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "model_file": None if model_file is None else os.fspath(model_file),
             "model_sha256": None if model_file is None else file_sha256(model_file),
             "scenario": scenario,
@@ -102,7 +108,7 @@ def build_metadata(*, analysis, model_file, scenario=None, parameters=None, sett
 
 def _cannot_write(out_dir, exc):
     reason = getattr(exc, "strerror", None) or str(exc)
-    return UserError(f"cannot write to {out_dir}: {reason}; choose another --out")
+    return UserError(f"cannot write to {out_dir}: {reason}; choose another output folder")
 
 
 def _temp_path(out_dir, final_name):
@@ -116,14 +122,17 @@ def _merged_metadata(out_dir, name, metadata):
         try:
             merged = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise UserError(f"cannot merge into {path}: {exc}; fix or remove it, or choose another --out") from exc
+            raise UserError(f"cannot merge into {path}: {exc}; fix or remove it, or choose another "
+                            "output folder") from exc
         if not isinstance(merged, dict):
-            raise UserError(f"cannot merge into {path}: not a JSON object; fix or remove it, or choose another --out")
+            raise UserError(f"cannot merge into {path}: not a JSON object; fix or remove it, or "
+                            "choose another output folder")
     merged[name] = metadata
     return merged
 
 
-def write_table(df, out_dir, name, metadata):
+def write_table(df: pd.DataFrame, out_dir: str | os.PathLike, name: str,
+                metadata: Mapping[str, Any]) -> dict[str, Path]:
     """Write <name>.parquet, <name>.csv and merge metadata.json in ``out_dir``.
 
     Each file goes to a temporary name in ``out_dir`` first and is renamed into
@@ -131,7 +140,8 @@ def write_table(df, out_dir, name, metadata):
     "metadata"} paths.
     """
     if not name or os.sep in name or "/" in name or name.startswith("."):
-        raise UserError(f"table name '{name}' is not a plain file name; use letters, digits, '_' or '-'")
+        raise UserError(f"table name '{name}' is not a plain file name; use letters, digits, '_' "
+                        "or '-'")
     out_dir = Path(out_dir)
     metadata = to_jsonable(metadata)
     meta_json = json.dumps(metadata, allow_nan=False, sort_keys=True)
@@ -153,7 +163,8 @@ def write_table(df, out_dir, name, metadata):
         schema_meta[METADATA_KEY] = meta_json.encode("utf-8")
         pq.write_table(table.replace_schema_metadata(schema_meta), temps["parquet"])
         df.to_csv(temps["csv"], index=not isinstance(df.index, pd.RangeIndex))
-        temps["metadata"].write_text(json.dumps(merged, indent=2, allow_nan=False, sort_keys=True) + "\n", encoding="utf-8")
+        text = json.dumps(merged, indent=2, allow_nan=False, sort_keys=True) + "\n"
+        temps["metadata"].write_text(text, encoding="utf-8")
         for key in finals:
             os.replace(temps[key], finals[key])
     except OSError as exc:
@@ -164,12 +175,13 @@ def write_table(df, out_dir, name, metadata):
     return finals
 
 
-def read_table(path):
+def read_table(path: str | os.PathLike) -> tuple[pd.DataFrame, dict[str, Any]]:
     """(DataFrame, metadata dict) from a Parquet file written by ``write_table``."""
     try:
         table = pq.read_table(path)
     except (OSError, pa.ArrowInvalid) as exc:
-        raise UserError(f"cannot read table {path}: {exc}; give a .parquet file written by this tool") from exc
+        raise UserError(f"cannot read table {path}: {exc}; give a .parquet file written by this "
+                        "tool") from exc
     raw = (table.schema.metadata or {}).get(METADATA_KEY)
     metadata = json.loads(raw.decode("utf-8")) if raw else {}
     return table.to_pandas(), metadata

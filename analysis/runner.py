@@ -1,39 +1,25 @@
-"""Tasks and their execution: one Simulator per process, loaded once and re-used.
+"""Tasks and their execution: one backend per process, loaded once and re-used.
 
 A *task* is plain data (picklable): the model spec, a scenario's name and
 parameter values, the doses and the readout time. ``evaluate`` turns it into
 tidy rows; ``run_tasks`` runs many, serially, on local processes or on a Dask
 cluster, giving the same rows in the same order either way.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .engine import Simulator
-
-_SIMULATORS = {}
+from .backends.base import Backend, ModelSpec, check_doses
 
 
-@dataclass(frozen=True)
-class ModelSpec:
-    sbml: str
-    input_id: str = "insulin"
-    readouts: tuple = ()
-    tolerances: tuple = ()   # sorted (name, value) pairs
-
-    def simulator(self):
-        """The process-wide Simulator for this spec (loaded on first use)."""
-        sim = _SIMULATORS.get(self)
-        if sim is None:
-            sim = Simulator(self.sbml, self.input_id, self.readouts, dict(self.tolerances))
-            _SIMULATORS[self] = sim
-        return sim
-
-
-def spec_of(sim):
-    return ModelSpec(sim.path, sim.input_id, tuple(sim.readouts),
-                     tuple(sorted(sim.tolerances.items())))
+def spec_of(sim: Backend) -> ModelSpec:
+    """Plain data to rebuild ``sim`` in a worker process."""
+    return sim.spec()
 
 
 @dataclass(frozen=True)
@@ -43,30 +29,37 @@ class Task:
     scenario: str
     parameters: tuple            # sorted (id, value) pairs
     doses: tuple
-    time: float = 10.0
+    time: float
     tags: tuple = field(default=())   # extra (column, value) pairs copied into each row
 
 
-def make_task(spec, scenario, parameters, doses, time=10.0, **tags):
+def make_task(spec: ModelSpec, scenario: str, parameters: dict, doses: Sequence[float],
+              time: float | None = None, **tags) -> Task:
+    time = spec.protocol.readout_time if time is None else time
     return Task(spec, scenario, tuple(sorted(parameters.items())),
                 tuple(float(d) for d in doses), float(time), tuple(tags.items()))
 
 
-def evaluate(task):
+def evaluate(task: Task) -> pd.DataFrame:
     """Tidy rows: tags..., scenario, dose, readout, value, basal, status, message."""
     sim = task.spec.simulator()
-    frame = sim.response(dict(task.parameters), np.array(task.doses), task.time)
-    rows = []
-    for _, row in frame.iterrows():
-        for readout in sim.readouts:
-            rows.append({**dict(task.tags), "scenario": task.scenario, "dose": row["dose"],
-                         "readout": readout, "value": row.get(readout, np.nan),
-                         "basal": row.get(f"{readout}_basal", np.nan),
-                         "status": row["status"], "message": row["message"]})
-    return pd.DataFrame(rows)
+    doses = check_doses(task.doses, sim.input_id)
+    r = sim.response_arrays(dict(task.parameters), doses, task.time)
+    n_doses, n_readouts = r.values.shape
+    columns = {key: [value] * (n_doses * n_readouts) for key, value in task.tags}
+    columns.update({
+        "scenario": [task.scenario] * (n_doses * n_readouts),
+        "dose": np.repeat(doses, n_readouts),
+        "readout": np.tile(np.array(sim.readouts, dtype=object), n_doses),
+        "value": r.values.ravel(),
+        "basal": np.tile(r.basal, n_doses),
+        "status": np.repeat(np.array(r.status, dtype=object), n_readouts),
+        "message": np.repeat(np.array(r.message, dtype=object), n_readouts),
+    })
+    return pd.DataFrame(columns)
 
 
-def run_tasks(tasks, progress=None, workers=1):
+def run_tasks(tasks: Iterable[Task], progress: Any = None, workers: int = 1) -> pd.DataFrame:
     """Evaluate tasks, on ``workers`` local processes when there are enough of them
     to pay for starting the processes; rows come back in task order either way.
     ``progress`` is a tqdm-like bar or None."""

@@ -6,19 +6,29 @@ effect of both mechanisms together is compared with the product of their
 single effects (Bliss independence): a ratio below 1 means the two impair
 more together than independently (synergy), above 1 that one masks the other.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
+from .backends.base import Backend
 from .doseresponse import classify, fit_points, simulate_doses
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue, Mechanism
 
 INTERACTION_BAND = 0.05   # |ratio - 1| below this is 'independent'
 
 
-def strengths(mechanism, points=11, low=None, high=None):
+def strengths(mechanism: Mechanism, points: int = 11, low: float | None = None,
+              high: float | None = None) -> np.ndarray:
     """Strengths across a mechanism's plausible range (log-spaced for fold changes)."""
     if points < 2:
-        raise UserError(f"--points {points}: a scan needs at least 2 points")
+        raise UserError(f"{points} scan point(s): a scan needs at least 2 points")
     lo, hi = mechanism.range
     lo = lo if low is None else low
     hi = hi if high is None else high
@@ -40,34 +50,41 @@ def _scenarios(catalogue, base, grid, allow_out_of_range):
     return out
 
 
-def scan_1d(sim, catalogue, mechanism, values, doses, time=10.0, reference_dose=1.0, base=None,
-            allow_out_of_range=False, progress=None, workers=1):
+def scan_1d(sim: Backend, catalogue: Catalogue, mechanism: str, values: Sequence[float],
+            doses: Sequence[float] | np.ndarray | None = None, time: float | None = None,
+            reference_dose: float | None = None, base: str | None = None,
+            allow_out_of_range: bool = False, progress: Any = None,
+            workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(points, fits) along one mechanism; fits gain ``strength`` and Kahn columns
-    against healthy, and ``value_at_reference`` (the readout at ``reference_dose``)."""
-    doses = np.union1d(doses, [reference_dose])
+    against healthy, and ``value_at_reference`` (the readout at ``reference_dose``).
+    Doses, time and reference dose default to ``sim.protocol``'s."""
+    doses, reference_dose = _doses(sim, doses, reference_dose)
     grid = [{mechanism: float(v)} for v in values]
     scenarios = {"healthy": {}, **_scenarios(catalogue, base, grid, allow_out_of_range)}
     strength_of = {name: (np.nan if name == "healthy" else float(v))
-                   for name, v in zip(scenarios, [None] + list(values))}
+                   for name, v in zip(scenarios, [None] + list(values), strict=True)}
     points = simulate_doses(sim, scenarios, doses, time, progress, workers)
-    fits = classify(fit_points(points))
+    fits = classify(fit_points(points), protocol=sim.protocol)
     at_ref = points[np.isclose(points.dose, reference_dose)].set_index(["scenario", "readout"])
     fits["value_at_reference"] = [at_ref.value.get((s, r), np.nan)
-                                  for s, r in zip(fits.scenario, fits.readout)]
+                                  for s, r in zip(fits.scenario, fits.readout, strict=True)]
     fits.insert(0, "mechanism", mechanism)
     fits.insert(1, "strength", fits.scenario.map(strength_of))
     points.insert(0, "strength", points.scenario.map(strength_of))
     return points, fits
 
 
-def scan_2d(sim, catalogue, mech_a, values_a, mech_b, values_b, doses, time=10.0,
-            reference_dose=1.0, allow_out_of_range=False, progress=None, workers=1):
+def scan_2d(sim: Backend, catalogue: Catalogue, mech_a: str, values_a: Sequence[float], mech_b: str,
+            values_b: Sequence[float], doses: Sequence[float] | np.ndarray | None = None,
+            time: float | None = None, reference_dose: float | None = None,
+            allow_out_of_range: bool = False, progress: Any = None,
+            workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(points, grid): the grid has one row per (strength_a, strength_b, readout)
     with the value at the reference dose, the fitted emax and ec50, each as a
     fraction of healthy, and the interaction ratio observed / (single a x single b)."""
     if mech_a == mech_b:
-        raise UserError(f"scan2d needs two different mechanisms, got {mech_a} twice")
-    doses = np.union1d(doses, [reference_dose])
+        raise UserError(f"a 2-D scan needs two different mechanisms, got {mech_a} twice")
+    doses, reference_dose = _doses(sim, doses, reference_dose)
     healthy_a = catalogue.mechanisms[mech_a].healthy
     healthy_b = catalogue.mechanisms[mech_b].healthy
     values_a = np.union1d(values_a, [healthy_a])
@@ -92,6 +109,13 @@ def scan_2d(sim, catalogue, mech_a, values_a, mech_b, values_b, doses, time=10.0
                      "emax": fit.emax, "ec50": fit.ec50, "fit_status": fit.status})
     table = pd.DataFrame(rows)
     return points, _interactions(table, healthy_a, healthy_b)
+
+
+def _doses(sim: Backend, doses, reference_dose: float | None) -> tuple[np.ndarray, float]:
+    """The dose grid with the reference dose in it (the protocol's where not given)."""
+    doses = sim.protocol.doses if doses is None else doses
+    reference_dose = sim.protocol.reference_dose if reference_dose is None else reference_dose
+    return np.union1d(doses, [reference_dose]), float(reference_dose)
 
 
 def _interactions(table, healthy_a, healthy_b):

@@ -1,12 +1,20 @@
 """Heatmaps of local sensitivities and control coefficients. Each function takes
 a tidy DataFrame and an optional ``ax`` and returns the axes; saving is the
 CLI's job."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import TwoSlopeNorm  # noqa: E402
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
 
 
 def _top_rows(matrix, top):
@@ -30,7 +38,8 @@ def _heatmap(matrix, ax, label):
     return ax
 
 
-def sensitivity_heatmap(df, measure, ax=None, top=30):
+def sensitivity_heatmap(df: pd.DataFrame, measure: str, ax: Axes | None = None,
+                        top: int = 30) -> Axes:
     """Parameters (rows) x readouts (columns) of the scaled sensitivity coefficients
     of one measure; the ``top`` parameters by largest |coefficient| over readouts.
     ``df``: parameter, readout, measure, coefficient (a local_sensitivity table)."""
@@ -45,7 +54,7 @@ def sensitivity_heatmap(df, measure, ax=None, top=30):
     return ax
 
 
-def control_heatmap(df, ax=None, top=25):
+def control_heatmap(df: pd.DataFrame, ax: Axes | None = None, top: int = 25) -> Axes:
     """Control coefficients: rows are the fluxes (column ``flux``) or species
     (column ``species``), columns the reactions; the ``top`` rows and the ``top``
     reactions by largest |coefficient|. ``df``: a flux_control or

@@ -2,15 +2,18 @@
 
 ``python -m models summary``: network size and the parameter table's sources.
 """
+from __future__ import annotations
+
 import argparse
 import sys
+from collections.abc import Sequence
 
 from .bng import BioNetGenNotFound
 from .model import BuildOptionError, build_model
 from .parameters import TABLE, ParameterTableError
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m models", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sbml = sub.add_parser("sbml", help="write sbml/insulin_signaling.xml (L3V2) and _l2v4.xml")

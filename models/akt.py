@@ -5,13 +5,22 @@ T308 and mTORC2 S473 (Alessi 1997, Sarbassov 2005); phosphatases (PP2A,
 PHLPP) remove both in the cytosol or at the membrane. Dephosphorylation as in
 Sedaghat 2002 (half-life 0.1 min).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from pysb import ANY
 
 from .pi3k import PIP3
 from .shared import initial, monomer, rule, scaled
 
+if TYPE_CHECKING:
+    from pysb import Model
 
-def monomers(model):
+    from .parameters import ParameterBook
+
+
+def monomers(model: Model) -> None:
     # ph: PH domain (binds PIP3); t308, s473: activating phosphosites (u/p)
     monomer(model, "AKT2", ["ph", "t308", "s473"], {"t308": ["u", "p"], "s473": ["u", "p"]},
             "Akt2 (PKB beta)", uniprot=["P31751"])
@@ -19,14 +28,14 @@ def monomers(model):
     monomer(model, "MTORC2", [], {}, "mTORC2 (MTOR + RICTOR)", uniprot=["P42345", "Q6R327"])
 
 
-def initials(model, p):
+def initials(model: Model, p: ParameterBook) -> None:
     AKT2, PDPK1, MTORC2 = (model.monomers[n] for n in ("AKT2", "PDPK1", "MTORC2"))
     initial(model, AKT2(ph=None, t308="u", s473="u"), p["AKT2_total"])
     initial(model, PDPK1(), p["PDK1_total"])
     initial(model, MTORC2(), p["mTORC2_total"])
 
 
-def rules(model, p):
+def rules(model: Model, p: ParameterBook) -> None:
     AKT2, PDPK1, MTORC2, PtdIns = (
         model.monomers[n] for n in ("AKT2", "PDPK1", "MTORC2", "PtdIns"))
     kpdk1 = scaled(model, "k_PDK1_AKT_T308_eff", p["k_PDK1_AKT_T308"], p["scale_AKT_activation"])

@@ -4,6 +4,8 @@ Order: a BNGPATH the user set (must contain BNG2.pl), then the copy shipped by
 the PyPI package ``bionetgen`` for this platform. The path found is exported
 as BNGPATH so PySB uses it.
 """
+from __future__ import annotations
+
 import os
 import sys
 from pathlib import Path
@@ -25,7 +27,7 @@ def _platform_folder():
     return "bng-linux"
 
 
-def find_bng():
+def find_bng() -> str:
     """Return the folder holding BNG2.pl and set BNGPATH to it."""
     user = os.environ.get("BNGPATH")
     if user:

@@ -13,7 +13,13 @@ Membranes are thin shells (10 nm, the convention of cBNGL surfaces), so every
 compartment has a volume and every concentration is in nM. Sizes are per cell,
 in picolitres, for a cell with 1 pL of cytosol.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pysb import ComplexPattern
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ HOME = {"INS": "extracellular", "PtdIns": "plasma_membrane"}
 PRIORITY = ("endosome", "glut4_storage_vesicle", "plasma_membrane", "cytosol", "extracellular")
 
 
-def compartment_of(species):
+def compartment_of(species: ComplexPattern) -> str:
     """Compartment name of a concrete species (a PySB ComplexPattern)."""
     places = set()
     for mp in species.monomer_patterns:
@@ -56,7 +62,7 @@ def compartment_of(species):
     return next(p for p in PRIORITY if p in places)
 
 
-def scale_to_reference(name):
+def scale_to_reference(name: str) -> float:
     """Factor f with (cell-equivalent nM) = f * (nM in the compartment).
 
     Extracellular species are medium concentrations in the rules too (f = 1);

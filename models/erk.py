@@ -6,22 +6,31 @@ phosphatases inactivate it. The branch does not go through IRS1 or PI3K, so
 defects there impair the metabolic branch and leave ERK intact: selective
 insulin resistance (Cusi 2000; Nyman 2014 adds ERK to the adipocyte model).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .shared import initial, monomer, rule, scaled
 
+if TYPE_CHECKING:
+    from pysb import Model
 
-def monomers(model):
+    from .parameters import ParameterBook
+
+
+def monomers(model: Model) -> None:
     # y317: GRB2-binding tyrosine (u/p)
     monomer(model, "SHC1", ["y317"], {"y317": ["u", "p"]}, "SHC1", uniprot=["P29353"])
     # t185: activation loop T185/Y187 (u/p, lumped)
     monomer(model, "MAPK1", ["t185"], {"t185": ["u", "p"]}, "ERK2", uniprot=["P28482"])
 
 
-def initials(model, p):
+def initials(model: Model, p: ParameterBook) -> None:
     initial(model, model.monomers["SHC1"](y317="u"), p["SHC1_total"])
     initial(model, model.monomers["MAPK1"](t185="u"), p["MAPK1_total"])
 
 
-def rules(model, p):
+def rules(model: Model, p: ParameterBook) -> None:
     SHC1, MAPK1, INSR = (model.monomers[n] for n in ("SHC1", "MAPK1", "INSR"))
     kshc = scaled(model, "k_SHC1_phosphorylation_eff", p["k_SHC1_phosphorylation"],
                   p["scale_INSR_kinase"])

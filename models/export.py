@@ -15,8 +15,12 @@ libSBML instead:
 * units on the model and on every parameter and species; SBO terms; MIRIAM
   annotations (UniProt, ChEBI, GO, PubMed).
 """
+from __future__ import annotations
+
+import os
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import libsbml
 import sympy
@@ -25,7 +29,10 @@ from pysb.generator.bng import format_complexpattern, format_reactionpattern
 
 from .bng import find_bng
 from .compartments import COMPARTMENTS, REFERENCE, compartment_of, scale_to_reference
-from .parameters import load_table
+from .parameters import TABLE, load_table
+
+if TYPE_CHECKING:
+    from pysb import ComplexPattern, Model
 
 SHORT = {"extracellular": "ec", "plasma_membrane": "pm", "cytosol": "cyt",
          "endosome": "endo", "glut4_storage_vesicle": "gsv"}
@@ -74,7 +81,7 @@ class ExportError(RuntimeError):
     """The network cannot be written as SBML (a bug, not a user error)."""
 
 
-def generate(model):
+def generate(model: Model) -> Model:
     """Let BioNetGen expand the rules into species and reactions (once)."""
     if not model.species:
         find_bng()
@@ -94,7 +101,7 @@ def _token(mp):
     return "_".join([name] + marks)
 
 
-def species_id(species):
+def species_id(species: ComplexPattern) -> str:
     """Readable SBML id of a concrete species, e.g. ``INS2_INSR_pY1150__pm``."""
     tokens = Counter(_token(mp) for mp in species.monomer_patterns)
     order = [_token(mp) for mp in species.monomer_patterns]
@@ -106,7 +113,7 @@ def species_id(species):
     return f"{'_'.join(parts)}__{SHORT[compartment_of(species)]}"
 
 
-def species_name(pattern):
+def species_name(pattern: ComplexPattern) -> str:
     """BioNetGen notation, e.g. ``INS(ir!1).INSR(a1!1,a2,y1150~u,loc~pm)``."""
     return format_complexpattern(pattern)
 
@@ -129,7 +136,8 @@ def _math(expr):
 class _Writer:
     def __init__(self, model, level, version):
         self.pysb = generate(model)
-        self.records = load_table()
+        # names and units from the table the model was built with
+        self.records = load_table(getattr(model, "parameter_table", TABLE))
         self.doc = libsbml.SBMLDocument(3, 2)
         self.sbml = self.doc.createModel()
         self.level, self.version = level, version
@@ -148,7 +156,8 @@ class _Writer:
 
     def check(self, code, what):
         if code != libsbml.LIBSBML_OPERATION_SUCCESS:
-            raise ExportError(f"libSBML failed on {what}: {libsbml.OperationReturnValue_toString(code)}")
+            raise ExportError(f"libSBML failed on {what}: "
+                              f"{libsbml.OperationReturnValue_toString(code)}")
 
     def metaid(self, element):
         self._meta += 1
@@ -232,10 +241,11 @@ class _Writer:
             par.setId(o.name)
             par.setConstant(False)
             par.setUnits("nM")
-            par.setName(f"{o.name}: {format_reactionpattern(o.reaction_pattern)} (nM per litre of cytosol)")
+            par.setName(f"{o.name}: {format_reactionpattern(o.reaction_pattern)} (nM per litre of "
+                        "cytosol)")
             par.setSBOTerm(196)
             terms = [c * self.symbols[sympy.Symbol(f"__s{s}")]
-                     for s, c in zip(o.species, o.coefficients)]
+                     for s, c in zip(o.species, o.coefficients, strict=True)]
             rule = self.sbml.createAssignmentRule()
             rule.setVariable(o.name)
             rule.setMath(_math(sympy.Add(*terms) if terms else sympy.Integer(0)))
@@ -356,7 +366,7 @@ class _Writer:
         return libsbml.writeSBMLToString(doc)
 
 
-def to_sbml(model, level=3, version=2):
+def to_sbml(model: Model, level: int = 3, version: int = 2) -> str:
     """The model as an SBML string (Level 3 Version 2 unless asked otherwise)."""
     return _Writer(model, level, version).write()
 
@@ -364,7 +374,7 @@ def to_sbml(model, level=3, version=2):
 OUTPUTS = {"insulin_signaling.xml": (3, 2), "insulin_signaling_l2v4.xml": (2, 4)}
 
 
-def write_sbml(model, folder):
+def write_sbml(model: Model, folder: str | os.PathLike) -> list[Path]:
     """Write both SBML files into ``folder``; return their paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -5,10 +5,19 @@ mTORC1 phosphorylates S6K1-T389, and S6K1 phosphorylates IRS1-S307 (in
 irs.py) (Um 2004; Brannmark 2013). ``scale_mTORC1_activity`` = 0 mimics
 rapamycin.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .shared import initial, monomer, rule, scaled
 
+if TYPE_CHECKING:
+    from pysb import Model
 
-def monomers(model):
+    from .parameters import ParameterBook
+
+
+def monomers(model: Model) -> None:
     # s2448: activation marker (u/p)
     monomer(model, "MTORC1", ["s2448"], {"s2448": ["u", "p"]}, "mTORC1 (MTOR + RPTOR)",
             uniprot=["P42345", "Q8N122"])
@@ -16,12 +25,12 @@ def monomers(model):
     monomer(model, "RPS6KB1", ["t389"], {"t389": ["u", "p"]}, "S6K1", uniprot=["P23443"])
 
 
-def initials(model, p):
+def initials(model: Model, p: ParameterBook) -> None:
     initial(model, model.monomers["MTORC1"](s2448="u"), p["mTORC1_total"])
     initial(model, model.monomers["RPS6KB1"](t389="u"), p["S6K1_total"])
 
 
-def rules(model, p):
+def rules(model: Model, p: ParameterBook) -> None:
     MTORC1, RPS6KB1, AKT2 = (model.monomers[n] for n in ("MTORC1", "RPS6KB1", "AKT2"))
     ks6k = scaled(model, "k_S6K1_phosphorylation_eff", p["k_S6K1_phosphorylation"],
                   p["scale_mTORC1_activity"])

@@ -8,10 +8,19 @@ also drives exocytosis (exercise.py). GLUT4 is made into and degraded from
 the vesicles (Sedaghat 2002 k14, k-14). Glucose uptake (expression in
 model.py) is Michaelis-Menten in glucose through membrane GLUT4 plus GLUT1.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .shared import initial, monomer, rule, scaled
 
+if TYPE_CHECKING:
+    from pysb import Model
 
-def monomers(model):
+    from .parameters import ParameterBook
+
+
+def monomers(model: Model) -> None:
     # t642: Akt site (u/p)
     monomer(model, "TBC1D4", ["t642"], {"t642": ["u", "p"]}, "AS160", uniprot=["O60343"])
     # loc: storage vesicle or plasma membrane
@@ -19,13 +28,13 @@ def monomers(model):
             uniprot=["P14672"])
 
 
-def initials(model, p):
+def initials(model: Model, p: ParameterBook) -> None:
     initial(model, model.monomers["TBC1D4"](t642="u"), p["TBC1D4_total"])
     initial(model, model.monomers["GLUT4"](loc="gsv"),
             scaled(model, "GLUT4_init", p["GLUT4_total_0"], p["scale_GLUT4_total"]))
 
 
-def rules(model, p):
+def rules(model: Model, p: ParameterBook) -> None:
     TBC1D4, GLUT4, AKT2 = (model.monomers[n] for n in ("TBC1D4", "GLUT4", "AKT2"))
     kas160 = scaled(model, "k_AS160_phosphorylation_eff", p["k_AS160_phosphorylation"],
                     p["scale_AS160_phosphorylation"])

@@ -7,7 +7,16 @@ by S6K1, JNK1, IKKbeta and PKCtheta (Aguirre 2000, Yuan 2001, Um 2004,
 Kim 2004); S307-phosphorylated IRS1 is not tyrosine-phosphorylated and does
 not bind PI3K. IRS1 is made and degraded, so its expression can be scaled.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .shared import initial, monomer, rule, scaled
+
+if TYPE_CHECKING:
+    from pysb import Model
+
+    from .parameters import ParameterBook
 
 SERINE_KINASES = (
     # (monomer, active pattern site, state, rate parameter, scale factor)
@@ -18,19 +27,19 @@ SERINE_KINASES = (
 )
 
 
-def monomers(model):
+def monomers(model: Model) -> None:
     # y612: PI3K-binding tyrosine (u/p); s307: inhibitory serine (u/p); p85: PI3K site
     monomer(model, "IRS1", ["y612", "s307", "p85"], {"y612": ["u", "p"], "s307": ["u", "p"]},
             "insulin receptor substrate 1", uniprot=["P35568"])
 
 
-def initials(model, p):
+def initials(model: Model, p: ParameterBook) -> None:
     IRS1 = model.monomers["IRS1"]
     initial(model, IRS1(y612="u", s307="u", p85=None),
             scaled(model, "IRS1_init", p["IRS1_total_0"], p["scale_IRS1_total"]))
 
 
-def rules(model, p):
+def rules(model: Model, p: ParameterBook) -> None:
     IRS1, INSR, PTPN1 = (model.monomers[n] for n in ("IRS1", "INSR", "PTPN1"))
     kphos = scaled(model, "k_IRS1_Y_phosphorylation_eff", p["k_IRS1_Y_phosphorylation"],
                    p["scale_INSR_kinase"])

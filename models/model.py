@@ -8,6 +8,10 @@
 
 Time in minutes, concentrations in nM per litre of cytosol (compartments.py).
 """
+from __future__ import annotations
+
+from typing import Any
+
 from pysb import Expression, Model
 
 from . import akt, erk, exercise, feedback, glut4, irs, pi3k, receptor, stress
@@ -52,7 +56,7 @@ class BuildOptionError(TypeError):
     """build_model was called with an option it does not know."""
 
 
-def build_model(**options):
+def build_model(**options: Any) -> Model:
     """Build the PySB model. Options: ``name``, ``parameter_table`` (a CSV path)."""
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
@@ -60,6 +64,7 @@ def build_model(**options):
                                f"accepted: {', '.join(OPTIONS)}")
     settings = {**OPTIONS, **options}
     model = Model(settings["name"], _export=False)
+    model.parameter_table = settings["parameter_table"]   # the exporter reads names and units
     p = ParameterBook(model, settings["parameter_table"])
     for name in INPUTS + tuple(n for n in p.records if n.startswith("scale_")):
         p[name]
@@ -78,7 +83,7 @@ def _pattern(model, monomer, conditions):
     return model.monomers[monomer](**sites)
 
 
-def declare_observables(model, p):
+def declare_observables(model: Model, p: ParameterBook) -> None:
     for name, (monomer, conditions) in OBSERVABLES.items():
         observable(model, name, _pattern(model, monomer, conditions))
     obs = model.observables

@@ -3,14 +3,22 @@
 Modules never hold literals: they ask a :class:`ParameterBook` for a name, and
 the book creates the PySB ``Parameter`` from the table the first time.
 """
+from __future__ import annotations
+
 import csv
 import math
+import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pysb import Parameter
 
-TABLE = Path(__file__).with_name("parameters.csv")
+if TYPE_CHECKING:
+    from pysb import Model
+
+TABLE = Path(str(resources.files("models").joinpath("parameters.csv")))
 COLUMNS = ("name", "value", "unit", "source", "description")
 
 
@@ -27,7 +35,7 @@ class Record:
     description: str
 
 
-def load_table(path=TABLE):
+def load_table(path: str | os.PathLike = TABLE) -> dict[str, Record]:
     """Read the table into ``{name: Record}``; one clear error per problem."""
     path = Path(path)
     if not path.is_file():
@@ -68,7 +76,7 @@ def load_table(path=TABLE):
 class ParameterBook:
     """Hands out PySB Parameters by name, creating each from the table once."""
 
-    def __init__(self, model, table=TABLE):
+    def __init__(self, model: Model, table: str | os.PathLike = TABLE) -> None:
         self.model = model
         self.records = load_table(table)
 

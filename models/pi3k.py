@@ -9,16 +9,25 @@ turnover, as SHIP2 knockout and overexpression studies require (Clement 2001).
 Lipids carry ChEBI identifiers (no UniProt accession). Akt bound to PIP3
 protects it from the phosphatases.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from pysb import ANY
 
 from .shared import initial, monomer, rule, scaled
+
+if TYPE_CHECKING:
+    from pysb import Model
+
+    from .parameters import ParameterBook
 
 PIP2 = {"p3": "u", "p5": "p"}
 PIP3 = {"p3": "p", "p5": "p"}
 PI34P2 = {"p3": "p", "p5": "u"}
 
 
-def monomers(model):
+def monomers(model: Model) -> None:
     monomer(model, "PI3K", ["irs"], {}, "class IA PI3K, p85 alpha (PIK3R1) + p110 alpha (PIK3CA)",
             uniprot=["P27986", "P42336"])
     # p3/p5: phosphate at inositol position 3 / 5 (u/p); akt: Akt PH-domain site
@@ -29,7 +38,7 @@ def monomers(model):
     monomer(model, "INPPL1", [], {}, "SHIP2, PIP3 5-phosphatase", uniprot=["O15357"])
 
 
-def initials(model, p):
+def initials(model: Model, p: ParameterBook) -> None:
     PI3K, PtdIns, PTEN, INPPL1 = (model.monomers[n] for n in ("PI3K", "PtdIns", "PTEN", "INPPL1"))
     initial(model, PI3K(irs=None), p["PI3K_total"])
     initial(model, PtdIns(akt=None, **PIP2), p["PIP_total"])
@@ -37,7 +46,7 @@ def initials(model, p):
     initial(model, INPPL1(), p["SHIP2_total"])
 
 
-def rules(model, p):
+def rules(model: Model, p: ParameterBook) -> None:
     PI3K, PtdIns, PTEN, INPPL1, IRS1 = (
         model.monomers[n] for n in ("PI3K", "PtdIns", "PTEN", "INPPL1", "IRS1"))
     kcat = scaled(model, "k_PI3K_catalysis_eff", p["k_PI3K_catalysis"], p["scale_PI3K_activity"])

@@ -7,12 +7,21 @@ PTP1B dephosphorylates; occupied receptors are internalised faster than free
 ones, lose insulin in acidic endosomes and recycle; receptors are made into
 and degraded from the endosomal pool (Reed and Lane 1980).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from pysb import ANY
 
 from .shared import initial, monomer, rule, scaled
 
+if TYPE_CHECKING:
+    from pysb import Model
 
-def monomers(model):
+    from .parameters import ParameterBook
+
+
+def monomers(model: Model) -> None:
     monomer(model, "INS", ["ir"], {}, "insulin (extracellular, clamped at the input `insulin`)",
             uniprot=["P01308"])
     # a1/a2: the two insulin binding sites; y1150: activation-loop tyrosines
@@ -24,7 +33,7 @@ def monomers(model):
             uniprot=["P18031"])
 
 
-def initials(model, p):
+def initials(model: Model, p: ParameterBook) -> None:
     INS, INSR, PTPN1 = (model.monomers[n] for n in ("INS", "INSR", "PTPN1"))
     initial(model, INS(ir=None), p["insulin"], fixed=True)
     initial(model, INSR(a1=None, a2=None, y1150="u", loc="pm"),
@@ -34,7 +43,7 @@ def initials(model, p):
     initial(model, PTPN1(), p["PTP1B_total"])
 
 
-def rules(model, p):
+def rules(model: Model, p: ParameterBook) -> None:
     INS, INSR, PTPN1 = (model.monomers[n] for n in ("INS", "INSR", "PTPN1"))
     kon1 = scaled(model, "kon_INS_site1_eff", p["kon_INS_site1"], p["scale_INSR_affinity"])
     kon2 = scaled(model, "kon_INS_site2_eff", p["kon_INS_site2"], p["scale_INSR_affinity"])

@@ -4,9 +4,18 @@ TNF-alpha activates JNK1 and IKKbeta (Hotamisligil 1996, Yuan 2001); free
 fatty acids, through DAG, activate PKCtheta (Griffin 1999, Kim 2004). Each
 has a small basal activity. Their phosphorylation of IRS1-S307 is in irs.py.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from pysb import Expression
 
 from .shared import add, initial, monomer, rule
+
+if TYPE_CHECKING:
+    from pysb import Model
+
+    from .parameters import ParameterBook
 
 KINASES = (
     # (monomer, activation site, input, UniProt, description)
@@ -16,18 +25,18 @@ KINASES = (
 )
 
 
-def monomers(model):
+def monomers(model: Model) -> None:
     for name, site, _, uniprot, doc in KINASES:
         # activation-loop site (u/p)
         monomer(model, name, [site], {site: ["u", "p"]}, doc, uniprot=[uniprot])
 
 
-def initials(model, p):
+def initials(model: Model, p: ParameterBook) -> None:
     for name, site, *_ in KINASES:
         initial(model, model.monomers[name](**{site: "u"}), p[f"{name}_total"])
 
 
-def rules(model, p):
+def rules(model: Model, p: ParameterBook) -> None:
     for name, site, driver, *_ in KINASES:
         kinase = model.monomers[name]
         # kinase <-> kinase*, activation = basal + per unit of its input

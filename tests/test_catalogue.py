@@ -186,7 +186,7 @@ def test_strength_out_of_range_and_allowed():
     with pytest.raises(UserError) as exc:
         CATALOGUE.scenario(mechanisms={"IR_expression_down": 0.05})
     assert one_line(exc) == ("strength 0.05 of IR_expression_down is outside its plausible "
-                             "range [0.2, 1]; use --allow-out-of-range to run it anyway")
+                             "range [0.2, 1]; allow out-of-range strengths to run it anyway")
     s = CATALOGUE.scenario(mechanisms={"IR_expression_down": 0.05}, allow_out_of_range=True)
     assert s.parameters == {"scale_INSR_total": 0.05}
     assert s.name == "IR_expression_down=0.05"
@@ -241,7 +241,7 @@ description = "A made-up cause for the test: Rab defect, a little more PTEN and 
 mechanisms = { Rab_GTPase_defect = 0.6, PTEN_up = 1.5 }
 inputs = { FFA = 0.2 }
 references = [ { authors = "Nobody N", year = 2024, note = "test only" } ]
-"""
+"""  # noqa: E501 (TOML text)
 
 
 def test_user_file_adds_a_mechanism_and_a_cause_that_simulate(tmp_path, simulator, healthy):

@@ -49,7 +49,8 @@ def test_two_state_parameters_and_initials_by_sbml_id():
     df = copasi.timecourse(TWO, TIMES, parameters={"kf": 1.0}, species_initial={"A": 4.0},
                            selections=["B", "kf", "cell"])
     assert list(df.columns) == ["B", "kf", "cell"]
-    np.testing.assert_allclose(df["B"].values[1:], b_closed_form(TIMES, kf=1.0, a0=4.0)[1:], rtol=1e-6)
+    np.testing.assert_allclose(df["B"].values[1:], b_closed_form(TIMES, kf=1.0, a0=4.0)[1:],
+                               rtol=1e-6)
     assert (df["kf"] == 1.0).all() and (df["cell"] == 1.0).all()
 
 
@@ -84,7 +85,8 @@ def test_loaded_model_is_restored_and_not_current():
         before = basico.get_parameters(model=dm)["initial_value"].tolist()
         df = copasi.timecourse(dm, TIMES, parameters={"kf": 1.0}, species_initial={"A": 4.0},
                                selections=["B"])
-        np.testing.assert_allclose(df["B"].values[1:], b_closed_form(TIMES, kf=1.0, a0=4.0)[1:], rtol=1e-6)
+        np.testing.assert_allclose(df["B"].values[1:],
+                                   b_closed_form(TIMES, kf=1.0, a0=4.0)[1:], rtol=1e-6)
         assert basico.get_parameters(model=dm)["initial_value"].tolist() == before
         assert basico.get_species(model=dm).loc["A", "initial_concentration"] == 10.0
         with pytest.raises(UserError):  # a bad id after a good one: the good one is undone too
@@ -117,8 +119,9 @@ def test_edit_and_save_roundtrip(tmp_path):
     assert new[-1, 2] == pytest.approx(1.0 / 1.1, rel=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason="COPASI 4.48 exports 'min' as 60*10^-3 s (re-imported as 'mmin'); "
-                                       "numbers are unaffected, the time unit metadata is 1000x off")
+@pytest.mark.xfail(strict=True, reason="COPASI 4.48 exports 'min' as 60*10^-3 s (re-imported "
+                                       "as 'mmin'); numbers are unaffected, the time unit "
+                                       "metadata is 1000x off")
 def test_edit_and_save_keeps_minutes(tmp_path):
     out = tmp_path / "two_state_edited.xml"
     copasi.edit_and_save(TWO, out, {}, {})

@@ -161,5 +161,5 @@ def test_dose_response_on_two_workers_equals_serial(sim, cat):
                  for name in list(cat.mechanisms)[:8]}
     serial = dose_response(sim, scenarios, log_doses(9), workers=1)
     parallel = dose_response(sim, scenarios, log_doses(9), workers=2)
-    for a, b in zip(serial, parallel):
+    for a, b in zip(serial, parallel, strict=True):
         pd.testing.assert_frame_equal(a, b, check_exact=True)

@@ -48,7 +48,8 @@ def test_fit_recovers_noiseless(basal, emax, ec50, h):
     assert fit["rmse"] < 1e-6 * abs(emax - basal)
 
 
-@pytest.mark.parametrize("basal,emax,ec50,h", [(1.0, 10.0, 0.1, 2.5), (10.0, 2.0, 10.0, 2.5), (1.0, 10.0, 1.0, 1.0)])
+@pytest.mark.parametrize("basal,emax,ec50,h", [(1.0, 10.0, 0.1, 2.5), (10.0, 2.0, 10.0, 2.5),
+                                               (1.0, 10.0, 1.0, 1.0)])
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_fit_with_one_percent_noise(basal, emax, ec50, h, seed):
     rng = np.random.default_rng(seed)
@@ -68,7 +69,8 @@ def test_fit_with_replicates_in_any_order():
     assert fit["hill"] == pytest.approx(1.5, rel=1e-4)
 
 
-@pytest.mark.parametrize("values", [np.full(25, 3.0), 1e6 + 1e-3 * np.sin(np.arange(25)), np.zeros(25)])
+@pytest.mark.parametrize("values", [np.full(25, 3.0), 1e6 + 1e-3 * np.sin(np.arange(25)),
+                                    np.zeros(25)])
 def test_flat_curve(values):
     fit = fit_hill(DOSES, values)
     assert fit["status"] == "flat"

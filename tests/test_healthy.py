@@ -75,8 +75,8 @@ def test_peaks_follow_the_cascade_after_100_nM(sim):
     order = ["pIR", "pIRS1_Y", "pAKT_T308", "pAS160", "GLUT4_membrane_fraction"]
     peaks = summary.loc[order, "time_to_peak"].to_numpy()
     halves = summary.loc[order, "time_to_half_max"].to_numpy()
-    assert np.all(np.diff(peaks) > 0), dict(zip(order, peaks))
-    assert np.all(np.diff(halves) > 0), dict(zip(order, halves))
+    assert np.all(np.diff(peaks) > 0), dict(zip(order, peaks, strict=True))
+    assert np.all(np.diff(halves) > 0), dict(zip(order, halves, strict=True))
     assert 0.5 <= peaks[0] <= 3.0
     assert 8.0 <= peaks[-1] <= 25.0
 

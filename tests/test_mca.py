@@ -12,12 +12,16 @@ TWO_STATE = Path(__file__).parent / "data" / "two_state.xml"
 INPUT = '<parameter id="insulin" value="0" constant="true"/>\n      <parameter id="kf"'
 OPEN_REACTIONS = """
       <reaction id="influx" reversible="false">
-        <listOfProducts><speciesReference species="A" stoichiometry="1" constant="true"/></listOfProducts>
+        <listOfProducts>
+          <speciesReference species="A" stoichiometry="1" constant="true"/>
+        </listOfProducts>
         <kineticLaw><math xmlns="http://www.w3.org/1998/Math/MathML">
           <apply><times/><ci> cell </ci><ci> k0 </ci></apply></math></kineticLaw>
       </reaction>
       <reaction id="efflux" reversible="false">
-        <listOfReactants><speciesReference species="B" stoichiometry="1" constant="true"/></listOfReactants>
+        <listOfReactants>
+          <speciesReference species="B" stoichiometry="1" constant="true"/>
+        </listOfReactants>
         <kineticLaw><math xmlns="http://www.w3.org/1998/Math/MathML">
           <apply><times/><ci> cell </ci><ci> k2 </ci><ci> B </ci></apply></math></kineticLaw>
       </reaction>

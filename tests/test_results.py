@@ -81,7 +81,8 @@ def test_round_trip(tmp_path):
     csv = pd.read_csv(paths["csv"])
     assert list(csv.columns) == list(df.columns)
     assert csv["value"].tolist()[0] == 1.5 and np.isnan(csv["value"][1])
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["doses.csv", "doses.parquet", "metadata.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "doses.csv", "doses.parquet", "metadata.json"]
 
 
 def test_metadata_json_keeps_every_table(tmp_path):
@@ -97,7 +98,7 @@ def test_unwritable_dir_raises_and_leaves_nothing(tmp_path):
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")
     before = sorted(p.name for p in tmp_path.rglob("*"))
-    with pytest.raises(UserError, match="cannot write to .*choose another --out"):
+    with pytest.raises(UserError, match="cannot write to .*choose another output folder"):
         write_table(_frame(), blocker / "sub", "t", {"analysis": "a"})
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
     assert blocker.read_text() == "x"

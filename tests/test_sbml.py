@@ -1,6 +1,7 @@
 """The exported SBML: in sync with the rules, valid, readable, annotated, and the
 same model in PySB, roadrunner and COPASI."""
 import re
+from pathlib import Path
 
 import libsbml
 import numpy as np
@@ -9,12 +10,11 @@ import roadrunner
 from pysb.simulator import ScipyOdeSimulator
 
 from analysis import copasi
-from analysis.engine import DEFAULT_SBML
 from analysis.loader import Model, consistency_report
 from models.export import OUTPUTS, generate, to_sbml
 from models.model import build_model
 
-SBML_DIR = DEFAULT_SBML.parent
+SBML_DIR = Path(__file__).resolve().parents[1] / "sbml"   # the committed files
 FILES = [SBML_DIR / name for name in OUTPUTS]
 TIMES = np.linspace(0.0, 60.0, 61)
 SCENARIOS = {
@@ -180,3 +180,17 @@ def test_round_trip_through_copasi_keeps_edits_by_id(tmp_path):
     before = original.rr.simulate(0, 10, 11, selections=["time", "PIP3", "IRS1_total"])
     assert edited["IRS1_total"][0] == pytest.approx(0.5)
     assert edited["PIP3"][-1] < 0.8 * before["PIP3"][-1]
+
+
+def test_names_and_units_come_from_the_parameter_table_used(tmp_path):
+    # a copy of the table with k_PTEN described and valued differently
+    from models.parameters import TABLE
+    lines = TABLE.read_text().splitlines()
+    lines = [line if not line.startswith("k_PTEN,") else
+             "k_PTEN,33,1/min,test table,PTEN rate from the custom table" for line in lines]
+    custom = tmp_path / "custom.csv"
+    custom.write_text("\n".join(lines) + "\n")
+    doc = libsbml.readSBMLFromString(to_sbml(generate(build_model(parameter_table=custom))))
+    parameter = doc.getModel().getParameter("k_PTEN")
+    assert parameter.getName() == "PTEN rate from the custom table"
+    assert parameter.getValue() == 33.0 and parameter.getUnits() == "per_min"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine import SimulationError
+from ..backends.base import SimulationError
 from .problem import CalibrationProblem
 from .simulate import ConditionSimulator
 

@@ -19,9 +19,10 @@ import pandas as pd
 from ..errors import UserError
 from ..petab_io import parameter_table, problem_tables, write_problem
 
+from ..resources import DEFAULT_SBML as SBML
+
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data"
-SBML = ROOT / "sbml" / "insulin_signaling.xml"
+DATA = ROOT / "data"          # the repository's data folder (not in a wheel)
 PROBLEMS_DIR = DATA / "petab"
 
 # their observable -> (our readout, dataset label)
@@ -46,6 +47,9 @@ ESTIMATED = {
 
 def brannmark2010_data(folder: Path = DATA / "brannmark2010") -> pd.DataFrame:
     """Tidy table (readout, dose, time, value, dataset) of the Brännmark 2010 data."""
+    if not folder.is_dir():
+        raise UserError(f"the shipped data folder {folder} is missing (a checkout of the "
+                        "repository has it; an installed package does not)")
     measurements = pd.read_csv(folder / "measurementData_Brannmark_JBC2010.tsv", sep="\t")
     conditions = pd.read_csv(folder / "experimentalCondition_Brannmark_JBC2010.tsv", sep="\t")
     dose = dict(zip(conditions.conditionId, conditions.insulin_dose_1))

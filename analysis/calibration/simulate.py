@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import SimulationError
+from ..backends.base import SimulationError
 from .problem import CalibrationProblem
 
 
@@ -62,11 +62,11 @@ _SIMULATORS: dict = {}
 
 def shared_simulator(problem: CalibrationProblem):
     """One engine per (SBML, readouts) and process, shared by the problems on it."""
-    from ..engine import Simulator
+    from ..backends import create
     key = (str(problem.sbml), problem.readouts)
     sim = _SIMULATORS.get(key)
     if sim is None:
-        sim = Simulator(problem.sbml, input_id=_some_input(problem), readouts=problem.readouts)
+        sim = create("roadrunner", str(problem.sbml), _some_input(problem), problem.readouts)
         _SIMULATORS[key] = sim
     return sim
 

@@ -1,7 +1,3 @@
-"""The subcommands: every module of this package registers its own with the CLI."""
-import importlib
-import pkgutil
-
-for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-    if _module != "common":
-        importlib.import_module(f"{__name__}.{_module}")
+"""The subcommands: one module per analysis (or pair), registered by name in
+:data:`analysis.cli.COMMANDS` and imported only when they run. Commands only
+parse, call library functions, write and print."""

@@ -1,57 +1,57 @@
-"""bench: our pipeline beside a bare roadrunner loop, PySB (Cython) and COPASI."""
+"""bench: ms per simulation of ours beside the libroadrunner floor, COPASI and PySB."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 from .. import bench
-from ..cli import add_output_options, analysis
-from ..engine import Simulator
+from ..cli import add_output_options
 from ..errors import UserError
 from . import common
 
 
-@analysis("bench", "speed: ms per simulation against roadrunner, PySB and COPASI; Sobol throughput")
-def run(args):
-    """Times the same protocol (settle at insulin 0, insulin step, readouts 10 min later,
-    25 doses) on the same scenarios with (a) our pipeline, (b) a bare libroadrunner loop,
-    (c) PySB's ScipyOdeSimulator with the Cython compiler and (d) COPASI; checks that
-    they agree; measures Sobol throughput with 1 and all workers and (unless --quick)
-    the time of a full N=512 Sobol over all mechanisms. Writes bench (item, contender,
-    value, unit, target, met, note). Numbers depend on the machine and its load."""
+def run(args: Namespace) -> int | None:
+    """Times the protocol (settle at insulin 0, insulin step, readouts 10 min later) on
+    the same scenarios with (a) our pipeline, (b) a tuned bare libroadrunner loop (the
+    floor), (c) the plain loop with the settings before issue 12, (d) COPASI and
+    (e) PySB's ScipyOdeSimulator with Cython, on the dose-response protocol and on Sobol
+    samples; checks that they agree; times a full Sobol N=512 over all mechanisms on 2
+    workers (unless --quick) and `python -m analysis --help`. Prints each target with
+    MET or MISSED and writes bench (item, contender, value, unit, target, met, note).
+    Numbers depend on the machine and on what else runs on it (the load is printed)."""
     if args.repeats < 1:
         raise UserError(f"--repeats {args.repeats}: give 1 or more")
     repeats = 2 if args.quick and args.repeats == 5 else args.repeats
-    pysb_repeats = max(1, repeats // 5)
     before = bench.machine()
-    timings, agree, sobol = bench.run_all(repeats, pysb_repeats, args.quick)
-    table = bench.summary(timings, agree, sobol)
-    settings = {"doses": list(bench.DOSES), "time": bench.READOUT_TIME,
-                "scenarios": bench.scenarios(), "repeats": repeats, "pysb_repeats": pysb_repeats,
-                "quick": args.quick, "machine_before": before, "machine_after": bench.machine()}
-    sim = Simulator()
+    table = bench.run_all(repeats, args.quick, full_n=None if args.quick else bench.SOBOL_FULL_N)
+    after = bench.machine()
+    sim = common.simulator(args)
+    settings = {"repeats": repeats, "quick": args.quick, "scenarios": bench.scenarios(),
+                "machine_before": before, "machine_after": after}
     meta = common.metadata(args, sim, "bench", list(settings["scenarios"]), None, settings)
-    print("\nglucose_uptake, healthy, 1 nM insulin, 10 min (nM/min):")
-    for name, a in agree.items():
-        print(f"  {bench.LABELS[name]:<42} {a['value']:.10g}  (rel. diff {a['relative']:.1e})")
-    print(f"\nms per simulation = wall time of one scenario's dose-response / {len(bench.DOSES)}"
-          " (settle + doses), median; load average "
-          f"{', '.join(f'{x:.2f}' for x in (before['load_average'] or ()))} on "
-          f"{before['cores']} core(s)\n")
+    load = " -> ".join(", ".join(f"{x:.2f}" for x in m["load_average"] or ())
+                       for m in (before, after))
+    print(f"\nload average {load} on {before['cores']} core(s) (1, 5, 15 min)\n")
     print(bench.format_table(table))
     checks = table.item.str.startswith("check_")
     targets = table[~checks & table.met.notna()]
     missed = targets[targets.met.eq(False)]
     print(f"\nagreement: {int(table[checks].met.eq(True).sum())} of {int(checks.sum())} "
-          f"contenders within {bench.AGREEMENT:g}; targets: {len(targets) - len(missed)} met, "
-          f"{len(missed)} missed" + (f" ({', '.join(missed['item'])})" if len(missed) else ""))
+          f"contenders within {bench.AGREEMENT:g} of ours; targets: "
+          f"{len(targets) - len(missed)} met, {len(missed)} missed"
+          + (f" ({', '.join(missed['item'])})" if len(missed) else ""))
     common.write(table, args, "bench", meta)
-    if not all(a["relative"] <= bench.AGREEMENT for a in agree.values()):
+    if not table[checks].met.all():
         raise UserError("the contenders disagree on the check value (see above); "
                         "the timings compare different answers")
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true",
-                        help="fewer repeats, a small Sobol sample, no full N=512 Sobol")
+                        help="fewer repeats and Sobol samples, no full N=512 Sobol")
     parser.add_argument("--repeats", type=int, default=5,
                         help="timed passes over the scenarios per contender (default 5; "
                              "PySB does repeats // 5, at least 1)")
+    parser.set_defaults(sbml=None, input="insulin", readout=None, backend="roadrunner")
     add_output_options(parser, "bench")
 
 

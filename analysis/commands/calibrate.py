@@ -3,12 +3,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import add_output_options, analysis
+from ..cli import add_output_options
 from ..errors import UserError
 from . import common
 
 
-@analysis("calibrate", "fit a PEtab problem (multi-start pyPESTO) with profile intervals")
 def run(args):
     """Fit PROBLEM (a PEtab v1 YAML that targets an SBML model, or the name of a
     shipped problem: brannmark2010) by multi-start local optimization (pyPESTO,
@@ -155,7 +154,7 @@ def print_summary(result):
 
 def arguments(parser):
     from ..calibration.shipped import SHIPPED
-    from models.parameters import TABLE
+    from ..resources import models_file
     parser.add_argument("problem", metavar="PROBLEM",
                         help=f"PEtab YAML file, or a shipped problem: {', '.join(SHIPPED)}")
     parser.add_argument("--starts", type=int, default=20, help="optimizer starts (default 20)")
@@ -170,7 +169,7 @@ def arguments(parser):
                         help="optimize scales and noise numerically instead of in closed form")
     parser.add_argument("--apply", action="store_true",
                         help="write parameters.csv: the parameter table with the fitted values")
-    parser.add_argument("--parameter-table", default=str(TABLE),
+    parser.add_argument("--parameter-table", default=str(models_file("parameters.csv")),
                         help="the table --apply copies (default: models/parameters.csv)")
     common.add_workers_option(parser)
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",

@@ -1,30 +1,61 @@
 """Pieces every subcommand shares: the simulator, the scenario, metadata, writing."""
-import os
-from pathlib import Path
+from __future__ import annotations
 
+import os
+from argparse import ArgumentParser, Namespace
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..backends import create
+from ..backends.base import Backend, SolverOptions
 from ..cli import parse_assignments
-from ..engine import DEFAULT_READOUTS, DEFAULT_SBML, Simulator
 from ..errors import UserError
+from ..protocol import DEFAULT, Protocol
 from ..results import build_metadata, write_table
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
 
-def simulator(args, readouts=None):
-    """The Simulator for ``--sbml/--input/--readout`` (project defaults otherwise)."""
-    chosen = readouts or getattr(args, "readout", None)
-    if not chosen:
-        if Path(args.sbml).resolve() != DEFAULT_SBML.resolve():
-            raise UserError(f"--readout is required with --sbml {args.sbml}; name species or "
-                            "assignment-rule parameter ids")
-        chosen = DEFAULT_READOUTS
-    return Simulator(args.sbml, input_id=args.input, readouts=chosen)
+    from ..catalogue import Catalogue
+
+# option name -> Protocol field, for the options a command has
+PROTOCOL_OPTIONS = {"input": "input_id", "time": "readout_time",
+                    "reference_dose": "reference_dose", "ec50_threshold": "ec50_ratio_threshold",
+                    "emax_threshold": "emax_ratio_threshold", "max_dose": "max_dose"}
 
 
-def catalogue(args):
+def protocol(args: Namespace) -> Protocol:
+    """The default protocol with what the command's options change."""
+    changes = {field: getattr(args, option) for option, field in PROTOCOL_OPTIONS.items()
+               if getattr(args, option, None) is not None}
+    if getattr(args, "doses", None) is not None:
+        low, high = getattr(args, "dose_range", None) or (DEFAULT.dose_low, DEFAULT.dose_high)
+        changes.update(dose_count=args.doses, dose_low=low, dose_high=high)
+    return DEFAULT.replace(**changes)
+
+
+def solver_options(args: Namespace) -> SolverOptions:
+    rtol = getattr(args, "rtol", None)
+    return SolverOptions() if rtol is None else SolverOptions(relative_tolerance=rtol)
+
+
+def simulator(args: Namespace, readouts: Sequence[str] | None = None) -> Backend:
+    """The backend for ``--backend/--sbml/--input/--readout/--rtol`` and the protocol
+    of the command's options (project defaults otherwise)."""
+    chosen = readouts or getattr(args, "readout", None) or None
+    return create(getattr(args, "backend", None) or "roadrunner", args.sbml, args.input, chosen,
+                  solver_options(args), protocol(args))
+
+
+def catalogue(args: Namespace) -> Catalogue:
     from ..catalogue import load_catalogue
     return load_catalogue(getattr(args, "catalogue", []) or [])
 
 
-def scenario(args, sim, cat=None):
+def scenario(args: Namespace, sim: Backend,
+             cat: Catalogue | None = None) -> tuple[str, dict[str, float]]:
     """(name, parameters) of the scenario named by --cause/--mechanism/--set."""
     mechanisms = parse_assignments(args.mechanism, "--mechanism")
     overrides = parse_assignments(args.set, "--set")
@@ -33,27 +64,31 @@ def scenario(args, sim, cat=None):
         name = "healthy" if not overrides else "+".join(f"{k}={v:g}" for k, v in overrides.items())
         return name, overrides
     cat = cat or catalogue(args)
-    cat.check_targets(sim.model.constant_parameters())
+    cat.check_targets(sim.parameter_ids())
     chosen = cat.scenario(cause=args.cause, mechanisms=mechanisms, overrides=overrides,
                           allow_out_of_range=args.allow_out_of_range)
     sim.check_parameters(chosen.parameters)
     return chosen.name, chosen.parameters
 
 
-def metadata(args, sim, analysis, scenario=None, parameters=None, settings=None, seed=None):
-    settings = {"input": sim.input_id, "readouts": sim.readouts,
-                "tolerances": sim.tolerances, **(settings or {})}
+def metadata(args: Namespace, sim: Backend, analysis: str, scenario: Any = None,
+             parameters: Mapping[str, float] | None = None,
+             settings: Mapping[str, Any] | None = None, seed: int | None = None
+             ) -> dict[str, Any]:
+    """Provenance of a result: model file, scenario, the backend, its solver options
+    and the protocol, and the analysis' own settings."""
+    settings = {**sim.describe_settings(), **(settings or {})}
     return build_metadata(analysis=analysis, model_file=sim.path, scenario=scenario,
                           parameters=parameters, settings=settings, seed=seed)
 
 
-def write(df, args, name, meta):
+def write(df: pd.DataFrame, args: Namespace, name: str, meta: Mapping[str, Any]) -> dict[str, Path]:
     paths = write_table(df, args.out, name, meta)
     print(f"wrote {paths['parquet']} and {paths['csv'].name} ({len(df)} rows)")
     return paths
 
 
-def check_out(args):
+def check_out(args: Namespace) -> None:
     """Refuse an --out that cannot be written, before any computing."""
     out = Path(args.out) if args.out else None
     if out is None or not str(args.out).strip():
@@ -69,7 +104,7 @@ def check_out(args):
         raise UserError(f"cannot write to --out {out}: {exc.strerror or exc}") from None
 
 
-def write_text(args, name, text):
+def write_text(args: Namespace, name: str, text: str) -> Path:
     """Write a text file into --out atomically (temporary name, then rename)."""
     out = Path(args.out)
     path = out / name
@@ -84,7 +119,7 @@ def write_text(args, name, text):
     return path
 
 
-def save_figure(fig, args, name):
+def save_figure(fig: Figure, args: Namespace, name: str) -> Path:
     import matplotlib.pyplot as plt
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -97,74 +132,66 @@ def save_figure(fig, args, name):
     return path
 
 
-def add_workers_option(parser):
+def add_workers_option(parser: ArgumentParser) -> None:
     from ..parallel import default_workers
     parser.add_argument("--workers", type=int, default=default_workers(),
                         help="local worker processes (default: all cores; runs with few "
                              "scenarios stay in this process)")
 
 
-def add_dose_options(parser):
+def add_dose_options(parser: ArgumentParser) -> None:
+    p = DEFAULT
     group = parser.add_argument_group("doses")
-    group.add_argument("--doses", type=int, default=25, help="number of insulin doses (default 25)")
-    group.add_argument("--dose-range", type=float, nargs=2, default=(1e-3, 1e3),
-                       metavar=("LOW", "HIGH"), help="dose range in nM (default 1e-3 1e3)")
-    group.add_argument("--time", type=float, default=10.0,
-                       help="readout time after the insulin step, min (default 10)")
+    group.add_argument("--doses", type=int, default=p.dose_count,
+                       help=f"number of insulin doses (default {p.dose_count})")
+    group.add_argument("--dose-range", type=float, nargs=2, default=(p.dose_low, p.dose_high),
+                       metavar=("LOW", "HIGH"),
+                       help=f"dose range in nM (default {p.dose_low:g} {p.dose_high:g})")
+    add_time_option(group)
 
 
-def add_set_options(parser):
+def add_time_option(parser: ArgumentParser) -> None:
+    parser.add_argument("--time", type=float, default=DEFAULT.readout_time,
+                        help="readout time after the insulin step, min "
+                             f"(default {DEFAULT.readout_time:g})")
+
+
+def add_set_options(parser: ArgumentParser) -> None:
     group = parser.add_argument_group("scenario sets")
     group.add_argument("--all-causes", action="store_true", help="every cause of the catalogue")
     group.add_argument("--all-mechanisms", action="store_true",
-                       help="every mechanism of the catalogue at its strength given by --strength-at")
+                       help="every mechanism of the catalogue at its strength given by "
+                            "--strength-at")
     group.add_argument("--strength-at", choices=("resistant_end", "mid"), default="resistant_end",
                        help="mechanism strength for --all-mechanisms: the end of the plausible "
                             "range farthest from healthy (default) or half-way to it")
 
 
-def mechanism_strength(cat, mechanism, where):
-    """Strength of a mechanism at its resistant end, or half-way to it (geometric
-    for fold changes)."""
-    end = cat.resistant_end(mechanism.name)
-    if where == "resistant_end":
-        return end
-    if mechanism.kind == "fold" and end > 0:
-        return float((mechanism.healthy * end) ** 0.5)
-    return (mechanism.healthy + end) / 2
-
-
-def scenario_set(args, sim):
+def scenario_set(args: Namespace, sim: Backend) -> dict[str, dict[str, float]]:
     """name -> parameters: healthy, the scenario of the options, and the sets asked for."""
-    scenarios = {"healthy": {}}
+    from ..scenarios import scenario_set as catalogue_set
     name, parameters = scenario(args, sim)
-    scenarios[name] = parameters
-    if getattr(args, "all_causes", False) or getattr(args, "all_mechanisms", False):
-        cat = catalogue(args)
-        cat.check_targets(sim.model.constant_parameters())
-        if args.all_mechanisms:
-            for mech in cat.mechanisms.values():
-                s = cat.scenario(mechanisms={mech.name: mechanism_strength(cat, mech, args.strength_at)})
-                scenarios[s.name] = s.parameters
-        if args.all_causes:
-            for cause in cat.causes:
-                s = cat.scenario(cause=cause)
-                scenarios[s.name] = s.parameters
+    scenarios = {"healthy": {}, name: parameters}
+    all_mechanisms = getattr(args, "all_mechanisms", False)
+    all_causes = getattr(args, "all_causes", False)
+    if all_mechanisms or all_causes:
+        scenarios.update(catalogue_set(catalogue(args), all_mechanisms, all_causes,
+                                       args.strength_at, sim.parameter_ids()))
     return scenarios
 
 
-def workers(args):
+def workers(args: Namespace) -> int:
     value = getattr(args, "workers", 1)
     if value < 1:
         raise UserError(f"--workers {value}: give 1 or more")
     return value
 
 
-def progress_bar(total, desc):
+def progress_bar(total: int, desc: str) -> Any:
     from tqdm import tqdm
     return tqdm(total=total, desc=desc, unit="scenario", leave=False,
                 disable=total < 4, dynamic_ncols=True)
 
 
-def main_readout(sim):
+def main_readout(sim: Backend) -> str:
     return "glucose_uptake" if "glucose_uptake" in sim.readouts else sim.readouts[0]

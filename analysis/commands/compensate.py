@@ -1,14 +1,18 @@
 """compensate: the insulin needed to restore the healthy response."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 import pandas as pd
 
-from ..cli import add_model_options, add_output_options, add_scenario_options, analysis
+from ..cli import add_model_options, add_output_options, add_scenario_options
 from ..doseresponse import compensation_table
 from ..errors import UserError
+from ..protocol import DEFAULT
 from . import common
 
 
-@analysis("compensate", "insulin needed to restore the healthy response (compensatory hyperinsulinemia)")
-def run(args):
+def run(args: Namespace) -> int | None:
     """For each scenario, the insulin concentration at which its readout (--readout-of,
     default glucose_uptake) at --time min reaches the healthy readout at
     --reference-dose, or not_reachable when even --max-dose does not.
@@ -16,10 +20,10 @@ def run(args):
     Writes compensation (scenario, readout, reference_dose, time, target,
     dose_needed, fold_of_reference, status).
     """
-    sim = common.simulator(args)
-    readout = args.readout_of or common.main_readout(sim)
     if args.reference_dose <= 0 or args.max_dose <= args.reference_dose:
         raise UserError("--reference-dose must be > 0 and below --max-dose")
+    sim = common.simulator(args)
+    readout = args.readout_of or common.main_readout(sim)
     scenarios = common.scenario_set(args, sim)
     with common.progress_bar(len(scenarios), "compensate") as bar:
         table = compensation_table(sim, scenarios, readout, args.reference_dose, args.time,
@@ -35,16 +39,18 @@ def run(args):
               .to_string(index=False))
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser)
     add_scenario_options(parser)
     common.add_set_options(parser)
     parser.add_argument("--readout-of", help="readout to restore (default glucose_uptake)")
-    parser.add_argument("--reference-dose", type=float, default=1.0,
-                        help="healthy insulin dose whose response is the target, nM (default 1)")
-    parser.add_argument("--max-dose", type=float, default=1e4,
-                        help="highest insulin tried, nM (default 1e4)")
-    parser.add_argument("--time", type=float, default=10.0, help="readout time, min (default 10)")
+    p = DEFAULT
+    parser.add_argument("--reference-dose", type=float, default=p.reference_dose,
+                        help="healthy insulin dose whose response is the target, nM "
+                             f"(default {p.reference_dose:g})")
+    parser.add_argument("--max-dose", type=float, default=p.max_dose,
+                        help=f"highest insulin tried, nM (default {p.max_dose:g})")
+    common.add_time_option(parser)
     add_output_options(parser, "compensate")
 
 

@@ -1,29 +1,35 @@
 """demo: the healthy model at a glance (what `make demo` runs)."""
-import libsbml
+from __future__ import annotations
+
+import os
+from argparse import Namespace
+
 import numpy as np
 import pandas as pd
 
-from ..cli import analysis
-from ..engine import DEFAULT_READOUTS, DEFAULT_SBML, Simulator
+from ..backends import create
+from ..resources import DEFAULT_SBML
 
 
-def network_size(path):
+def network_size(path: str | os.PathLike) -> str:
+    import libsbml
     model = libsbml.readSBMLFromFile(str(path)).getModel()
     return (f"{model.getNumSpecies()} species, {model.getNumReactions()} reactions, "
             f"{model.getNumParameters()} parameters "
             f"({model.getNumRules()} assignment rules for observables and expressions)")
 
 
-@analysis("demo", "the healthy model at a glance")
-def run(args):
+def run(args: Namespace) -> int | None:
     """Network size, basal and 10-min values of the main readouts (1 and 100 nM), the
     dose-response of every cause, and the report."""
     print(f"model: {DEFAULT_SBML}")
     print(f"network: {network_size(DEFAULT_SBML)}")
-    sim = Simulator(DEFAULT_SBML, readouts=DEFAULT_READOUTS)
-    table = pd.DataFrame({"basal": sim.timecourse({}, 0.0, np.array([0.0, 10.0])).iloc[0]})
-    for dose in (1.0, 100.0):
-        table[f"10 min, {dose:g} nM"] = sim.timecourse({}, dose, np.array([0.0, 10.0])).iloc[-1]
+    sim = create()
+    p = sim.protocol
+    times = np.array([0.0, p.readout_time])
+    table = pd.DataFrame({"basal": sim.timecourse({}, 0.0, times).iloc[0]})
+    for dose in (p.reference_dose, p.stimulus_dose):
+        table[f"{p.readout_time:g} min, {dose:g} nM"] = sim.timecourse({}, dose, times).iloc[-1]
     print("\nhealthy, settled at insulin 0, then an insulin step (concentrations in nM per litre "
           "of cytosol; glucose_uptake in nM/min):")
     table = table.mask(table.abs() < 1e-15, 0.0)   # solver round-off around zero

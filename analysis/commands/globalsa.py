@@ -1,13 +1,14 @@
 """sobol, morris: global sensitivity over mechanism strengths (SALib), parallel,
 chunked and resumable."""
-import matplotlib.pyplot as plt
+from __future__ import annotations
+
+from argparse import Namespace
+
 import pandas as pd
 
 from .. import globalsa
-from ..cli import add_catalogue_option, add_model_options, add_output_options, analysis
-from ..parallel import ChunkStore, connect, default_workers, execute
-from ..plots import indices_bars
-from ..runner import spec_of
+from ..cli import add_catalogue_option, add_model_options, add_output_options
+from ..protocol import DEFAULT
 from . import common
 
 
@@ -15,49 +16,44 @@ def _run(args, method):
     sim = common.simulator(args)
     cat = common.catalogue(args)
     ranges = {name: (float(lo), float(hi)) for name, lo, hi in (args.range or [])}
-    factors, skipped = globalsa.factors_from_catalogue(
-        cat, sim.model.constant_parameters(), args.factors, ranges)
+    factors, skipped = globalsa.factors_from_catalogue(cat, sim.parameter_ids(), args.factors,
+                                                       ranges)
     if skipped:
         print(f"note: {len(skipped)} catalogue mechanism(s) act on parameters this model "
               f"lacks and are left out: {', '.join(skipped)}")
-    if args.workers < 1:
-        raise common.UserError(f"--workers {args.workers}: give 1 or more")
-    samples = globalsa.sample(method, factors, args.n, args.seed, args.levels)
-    spec = spec_of(sim)
-    chunks = globalsa.make_chunks(spec, factors, samples, args.dose, args.time, args.chunk_size)
-    fingerprint = {"analysis": method, "model_sha256": sim.sha256, "input": sim.input_id,
-                   "readouts": sim.readouts, "factors": [f.__dict__ for f in factors],
-                   "n": args.n, "seed": args.seed, "levels": args.levels, "dose": args.dose,
-                   "time": args.time, "chunk_size": args.chunk_size,
-                   "tolerances": sim.tolerances}
+    common.workers(args)
+    problem = globalsa.GlobalSensitivity(method, factors, sim.spec(), args.dose, args.time,
+                                         args.seed, args.levels, args.chunk_size).sample(args.n)
+    from ..parallel import connect
     client = connect(args.scheduler) if args.scheduler else None
     try:
-        store = ChunkStore(args.out, fingerprint, len(chunks), args.resume)
         where = (f"Dask scheduler {args.scheduler}" if client is not None
                  else f"{args.workers} local worker(s)")
-        print(f"{method}: {len(factors)} factors, {len(samples)} samples in {len(chunks)} "
-              f"chunks, on {where}")
+        print(f"{method}: {len(factors)} factors, {len(problem.samples)} samples in "
+              f"{len(problem.chunks())} chunks, on {where}")
         from tqdm import tqdm
-        with tqdm(total=len(samples), unit="sample", desc=method, dynamic_ncols=True) as bar:
-            execute(globalsa.evaluate_chunk, chunks, store, args.workers, client, bar,
-                    [len(c.rows) for c in chunks])
+        with tqdm(total=len(problem.samples), unit="sample", desc=method,
+                  dynamic_ncols=True) as bar:
+            problem.evaluate(args.out, args.resume, args.workers, client, bar)
     finally:
         if client is not None:
             client.close()
-    outputs = store.read_all()
-    failures = int((outputs.status != "ok").sum())
-    indices = globalsa.analyze(method, factors, samples, outputs, sim.readouts, args.seed,
-                               args.levels)
-    meta = common.metadata(args, sim, method, "healthy", None, fingerprint, seed=args.seed)
-    common.write(globalsa.sample_table(factors, samples, outputs), args, "samples", meta)
-    common.write(indices, args, f"{method}_indices", meta)
+    problem.analyze()
+    meta = common.metadata(args, sim, method, "healthy", None, problem.fingerprint(),
+                           seed=args.seed)
+    common.write(problem.sample_table(), args, "samples", meta)
+    common.write(problem.indices, args, f"{method}_indices", meta)
     main = common.main_readout(sim)
+    import matplotlib.pyplot as plt
+
+    from ..plots import indices_bars
     fig, ax = plt.subplots(figsize=(7, 0.3 * len(factors) + 1.5))
-    indices_bars(indices, main, method, ax)
+    indices_bars(problem.indices, main, method, ax)
     common.save_figure(fig, args, f"{method}_{main}")
-    _print(indices, main, method)
-    print(f"{failures} failed sample(s) of {len(outputs)}" if failures
-          else f"all {len(outputs)} samples simulated")
+    _print(problem.indices, main, method)
+    n = len(problem.outputs)
+    print(f"{problem.failures} failed sample(s) of {n}" if problem.failures
+          else f"all {n} samples simulated")
 
 
 def _print(indices, readout, method):
@@ -81,10 +77,10 @@ def _arguments(parser, method, n):
                         help=f"base sample count (default {n}; a power of two for Sobol)")
     parser.add_argument("--levels", type=int, default=4, help="Morris grid levels (default 4)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--dose", type=float, default=1.0, help="insulin step, nM (default 1)")
-    parser.add_argument("--time", type=float, default=10.0, help="readout time, min (default 10)")
-    parser.add_argument("--workers", type=int, default=default_workers(),
-                        help="local worker processes (default: all cores)")
+    parser.add_argument("--dose", type=float, default=DEFAULT.reference_dose,
+                        help=f"insulin step, nM (default {DEFAULT.reference_dose:g})")
+    common.add_time_option(parser)
+    common.add_workers_option(parser)
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                         help="run the chunks on this Dask cluster instead")
     parser.add_argument("--chunk-size", type=int, default=256,
@@ -94,16 +90,14 @@ def _arguments(parser, method, n):
     add_output_options(parser, method)
 
 
-@analysis("sobol", "Sobol indices (S1, ST) of every readout over the mechanism strengths")
-def sobol(args):
+def sobol(args: Namespace) -> int | None:
     """Saltelli sampling (SALib) of every mechanism's strength within its plausible
     range (log-uniform for fold changes); first-order and total Sobol indices with
     95 % confidence intervals of each readout at --time min after --dose insulin."""
     _run(args, "sobol")
 
 
-@analysis("morris", "Morris screening (mu*, sigma) of every readout over the mechanism strengths")
-def morris(args):
+def morris(args: Namespace) -> int | None:
     """Morris elementary effects (SALib) of every mechanism's strength within its
     plausible range: mu* ranks influence, sigma flags interactions or non-linearity."""
     _run(args, "morris")

@@ -3,12 +3,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import add_catalogue_option, add_output_options, analysis
+from ..cli import add_catalogue_option, add_output_options
 from ..errors import UserError
 from . import common
 
 
-@analysis("hypotheses", "fit every mechanism, pair and cause to resistant data; rank by AIC")
 def run(args):
     """Fit every single mechanism, every pair (--max-size 3: triples too) and every
     cause (strengths free within the plausible ranges) to DATA, measurements of the
@@ -19,7 +18,7 @@ def run(args):
     p < 0.05); likelihood-ratio tests of each pair against its singles; profile
     95 % intervals of the strengths of the --profile-top best, with
     identifiability flags."""
-    from ..engine import DEFAULT_SBML
+    from ..resources import DEFAULT_SBML
     from ..hypotheses import read_data, run_hypotheses
     from ..parallel import connect
 

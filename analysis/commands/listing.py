@@ -1,5 +1,9 @@
 """mechanisms, causes: print the catalogue as a table."""
-from ..cli import add_catalogue_option, analysis
+from __future__ import annotations
+
+from argparse import Namespace
+
+from ..cli import add_catalogue_option
 from . import common
 
 
@@ -12,14 +16,12 @@ def _show(args, kind):
     print(format_listing(listing(common.catalogue(args), kind)))
 
 
-@analysis("mechanisms", "list the resistance mechanisms of the catalogue")
-def mechanisms(args):
+def mechanisms(args: Namespace) -> int | None:
     """Name, level, targets, healthy value, plausible range and sources of each mechanism."""
     _show(args, "mechanisms")
 
 
-@analysis("causes", "list the causes (combinations of mechanisms) of the catalogue")
-def causes(args):
+def causes(args: Namespace) -> int | None:
     """Name, mechanisms with strengths, inputs and sources of each cause."""
     _show(args, "causes")
 

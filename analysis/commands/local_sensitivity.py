@@ -1,9 +1,11 @@
 """local-sensitivity: scaled sensitivity coefficients of every readout to every parameter."""
-import matplotlib.pyplot as plt
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 import pandas as pd
 
-from ..cli import add_model_options, add_output_options, add_scenario_options, analysis
-from ..doseresponse import log_doses
+from ..cli import add_model_options, add_output_options, add_scenario_options
 from ..errors import UserError
 from ..local_sensitivity import (
     DOSE_RESPONSE_READOUT,
@@ -12,12 +14,11 @@ from ..local_sensitivity import (
     time_measure,
     top_coefficients,
 )
-from ..sensitivity_plots import sensitivity_heatmap
+from ..protocol import DEFAULT
 from . import common
 
 
-@analysis("local-sensitivity", "scaled sensitivity coefficients d ln(readout) / d ln(parameter)")
-def run(args):
+def run(args: Namespace) -> int | None:
     """Perturb each kinetic parameter and scale factor (every constant parameter but
     the inputs and those equal to 0, or the --parameter ids) by exp(+-STEP) and
     take the central difference of ln(readout): the readouts --time min after
@@ -32,7 +33,7 @@ def run(args):
     sim = common.simulator(args)
     name, scenario = common.scenario(args, sim)
     parameters = check_parameters(sim, args.parameter)
-    doses = log_doses(args.doses, *args.dose_range)
+    doses = sim.protocol.doses
     from tqdm import tqdm
     with tqdm(total=len(parameters), desc="local-sensitivity", unit="parameter", leave=False,
               dynamic_ncols=True) as bar:
@@ -43,6 +44,9 @@ def run(args):
                 "ec50_doses": doses, "perturbed": parameters}
     meta = common.metadata(args, sim, "local-sensitivity", name, scenario, settings)
     common.write(table, args, "local_sensitivity", meta)
+    import matplotlib.pyplot as plt
+
+    from ..sensitivity_plots import sensitivity_heatmap
     for measure in table.measure.unique():
         part = table[table.measure == measure]
         height = 2.0 + 0.22 * min(args.top, part.parameter.nunique())
@@ -61,12 +65,13 @@ def run(args):
         print(f"{bad} coefficient(s) undefined; see the status column")
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser)
     add_scenario_options(parser)
     common.add_dose_options(parser)
-    parser.add_argument("--dose", type=float, default=1.0,
-                        help="insulin step for the time and steady-state measures, nM (default 1)")
+    parser.add_argument("--dose", type=float, default=DEFAULT.reference_dose,
+                        help="insulin step for the time and steady-state measures, nM "
+                             f"(default {DEFAULT.reference_dose:g})")
     parser.add_argument("--step", type=float, default=1e-3,
                         help="log-space perturbation: p * exp(+-STEP) (default 1e-3)")
     parser.add_argument("--parameter", action="append", metavar="ID",

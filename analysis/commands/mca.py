@@ -1,31 +1,34 @@
 """mca: metabolic control analysis at the insulin-stimulated steady state."""
-from pathlib import Path
+from __future__ import annotations
 
-import matplotlib.pyplot as plt
+from argparse import ArgumentParser, Namespace
+from typing import TYPE_CHECKING
 
-from ..cli import add_model_options, add_output_options, add_scenario_options, analysis
-from ..engine import DEFAULT_READOUTS, DEFAULT_SBML, Simulator
+from ..backends import check_capability
+from ..cli import add_model_options, add_output_options, add_scenario_options
 from ..errors import UserError
-from ..loader import check_sbml
 from ..mca import control_coefficients, summation_check
-from ..sensitivity_plots import control_heatmap
+from ..protocol import DEFAULT
 from . import common
 
+if TYPE_CHECKING:
+    from ..backends.base import Backend
 
-def mca_simulator(args):
-    """A Simulator for --sbml/--input; MCA needs no readout, so any species will do."""
-    if Path(args.sbml).resolve() == DEFAULT_SBML.resolve():
-        readouts = DEFAULT_READOUTS[:1]
-    else:
+
+def mca_simulator(args: Namespace) -> Backend:
+    """The backend for --sbml/--input; MCA needs no readout, so any species will do."""
+    check_capability(args.backend, "mca")
+    readouts = None
+    if args.sbml is not None:
+        from ..loader import check_sbml
         model = check_sbml(args.sbml).getModel()
         if model.getNumSpecies() == 0:
             raise UserError(f"{args.sbml} has no species; MCA needs reactions between species")
         readouts = [model.getSpecies(0).getId()]
-    return Simulator(args.sbml, input_id=args.input, readouts=readouts)
+    return common.simulator(args, readouts)
 
 
-@analysis("mca", "metabolic control analysis (flux and concentration control coefficients)")
-def run(args):
+def run(args: Namespace) -> int | None:
     """Settle the scenario to its basal state, step insulin to --dose, reach the
     steady state (presimulation, then libroadrunner's steadyState with
     conserved-moiety analysis) and compute the scaled flux and concentration
@@ -47,6 +50,9 @@ def run(args):
     meta = common.metadata(args, sim, "mca", name, scenario, settings)
     common.write(fcc, args, "flux_control", meta)
     common.write(ccc, args, "concentration_control", meta)
+    import matplotlib.pyplot as plt
+
+    from ..sensitivity_plots import control_heatmap
     for table, title in ((fcc, "flux_control"), (ccc, "concentration_control")):
         if table.empty:
             print(f"no {title.replace('_', ' ')} coefficient defined; no heatmap")
@@ -56,7 +62,8 @@ def run(args):
         common.save_figure(fig, args, title)
     check = summation_check(fcc, ccc)
     print(f"\nsteady state ({name}): {sim.input_id} {info['dose']:g}, residual "
-          f"{info['residual']:.2g} /min (after presimulation {info['presimulation_residual']:.2g}), "
+          f"{info['residual']:.2g} /min (after presimulation "
+          f"{info['presimulation_residual']:.2g}), "
           f"{info['conserved_moieties']} conserved moieties")
     print(f"dropped as ~0 (|x| <= {args.zero:g}): {len(info['dropped_fluxes'])} flux(es) "
           f"{', '.join(info['dropped_fluxes']) or '-'}; {len(info['dropped_species'])} species "
@@ -67,11 +74,12 @@ def run(args):
         print(f"summation theorem, {label} over {len(part)} {kind}: {value}")
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser, readouts=False)
     add_scenario_options(parser)
-    parser.add_argument("--dose", type=float, default=1.0,
-                        help="insulin at the steady state, nM (default 1)")
+    parser.add_argument("--dose", type=float, default=DEFAULT.reference_dose,
+                        help="insulin at the steady state, nM "
+                             f"(default {DEFAULT.reference_dose:g})")
     parser.add_argument("--zero", type=float, default=1e-9,
                         help="fluxes and concentrations at or below this are ~0 and dropped "
                              "(default 1e-9)")

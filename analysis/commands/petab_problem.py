@@ -1,11 +1,9 @@
 """petab-problem: write a PEtab problem for the model, from shipped or your own data."""
 from pathlib import Path
 
-from ..cli import analysis
 from ..errors import UserError
 
 
-@analysis("petab-problem", "write a PEtab problem for the model from shipped or your own data")
 def run(args):
     """Write a self-contained PEtab v1 problem folder (SBML copy, conditions with
     preequilibration at insulin 0, observables = scale x readout with noise
@@ -17,7 +15,7 @@ def run(args):
     dataset; default: the readout). --estimate names the model parameters to fit
     (ID for bounds value/100..value*100, or ID=LOW:HIGH)."""
     from ..calibration.shipped import SHIPPED, estimated_bounds
-    from ..engine import DEFAULT_SBML
+    from ..resources import DEFAULT_SBML
     from ..petab_io import parameter_table, problem_tables, read_tidy, write_problem
 
     sbml = Path(args.sbml or DEFAULT_SBML)

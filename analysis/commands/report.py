@@ -1,55 +1,46 @@
 """report: one HTML page with the Kahn table and compensatory insulin of every
 mechanism and cause, their figures, and the figures of earlier analyses."""
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from ..cli import add_catalogue_option, add_output_options, analysis
-from ..doseresponse import compensation_table, dose_response, log_doses
-from ..plots import dose_response_figure, kahn_map, timecourse_grid
-from ..report import write_report
+from ..cli import add_catalogue_option, add_output_options
+from ..protocol import DEFAULT
+from ..report import kahn_table, protocol_text, write_report
 from . import common
 
 RESULTS = Path("results")
 
 
-@analysis("report", "one HTML page: Kahn table and compensatory insulin of every mechanism and cause")
-def run(args):
+def run(args: Namespace) -> int | None:
     """Dose-responses of every mechanism (at its resistant end) and every cause,
     their Kahn classes and the insulin each needs to restore the healthy glucose
-    uptake at 1 nM; with the figures of any analysis already in results/."""
+    uptake at the reference dose (1 nM); with the figures of any analysis already in
+    results/."""
     sim = common.simulator(args)
-    doses = log_doses(args.doses, 1e-3, 1e3)
+    protocol = sim.protocol
     cat = common.catalogue(args)
     scenarios = common.scenario_set(args, sim)
-    kinds = {"healthy": "reference"}
-    kinds.update({n: "cause" for n in cat.causes})
     with common.progress_bar(2 * len(scenarios), "report") as bar:
-        points, fits = dose_response(sim, scenarios, doses, 10.0, progress=bar,
-                                     workers=common.workers(args))
-        comp = compensation_table(sim, scenarios, "glucose_uptake", 1.0, 10.0, progress=bar)
-    main = fits[fits.readout == "glucose_uptake"].copy()
-    main.insert(1, "kind", [kinds.get(s, "mechanism") for s in main.scenario])
-    table = main.merge(comp[["scenario", "dose_needed", "fold_of_reference", "status"]]
-                       .rename(columns={"status": "compensation"}), on="scenario")
-    table = table[["scenario", "kind", "ec50", "emax", "ec50_ratio", "emax_ratio", "kahn_class",
-                   "dose_needed", "compensation"]]
-    meta = common.metadata(args, sim, "report", list(scenarios), None,
-                           {"doses": doses, "time": 10.0, "scenarios": scenarios})
+        points, fits, table = kahn_table(sim, scenarios, list(cat.causes), progress=bar,
+                                         workers=common.workers(args))
+    main = fits[fits.readout == "glucose_uptake"]
+    meta = common.metadata(args, sim, "report", list(scenarios), None, {"scenarios": scenarios})
     common.write(table, args, "kahn_table", meta)
     common.write(fits, args, "fits", meta)
     out = Path(args.out)
     figures = _figures(args, sim, points, fits, main, list(cat.causes))
     earlier = _earlier_sections(out)
     sections = [
-        ("Healthy response", "Settled at insulin 0, then 100 nM insulin at t = 0.",
-         [figures["timecourse"]]),
+        ("Healthy response", f"Settled at {protocol.input_id} 0, then "
+         f"{protocol.stimulus_dose:g} nM at t = 0.", [figures["timecourse"]]),
         ("Sensitivity or responsiveness (Kahn 1978)",
-         "Glucose uptake 10 min after insulin, Hill fit over 25 doses (1e-3 to 1e3 nM); "
-         "EC50 ratio > 1.25: reduced sensitivity; Emax ratio < 0.8: reduced responsiveness. "
-         "Mechanisms at the end of their plausible range farthest from healthy. dose_needed: "
-         "insulin (nM) at which the scenario's uptake reaches the healthy uptake at 1 nM.",
+         f"Glucose uptake. {protocol_text(protocol)} Mechanisms at the end of their plausible "
+         "range farthest from healthy. dose_needed: insulin (nM) at which the scenario's "
+         f"uptake reaches the healthy uptake at {protocol.reference_dose:g} nM.",
          [table, figures["kahn"]]),
         ("Causes", "Glucose uptake and pAkt dose-responses of every cause against healthy.",
          [figures["causes"]]),
@@ -65,7 +56,9 @@ def run(args):
 
 TITLES = {  # results/<folder> -> (heading, text, table file, columns to show)
     "sobol": ("Global sensitivity: Sobol indices", "First-order (S1) and total (ST) Sobol "
-              "indices of 10-min glucose uptake at 1 nM over every mechanism's plausible range.",
+              f"indices of {DEFAULT.readout_time:g}-min glucose uptake at "
+              f"{DEFAULT.reference_dose:g} nM (the protocol's defaults) over every mechanism's "
+              "plausible range.",
               "sobol_indices.parquet", ["factor", "S1", "S1_conf", "ST", "ST_conf"]),
     "morris": ("Global sensitivity: Morris screening", "mu* ranks influence; sigma flags "
                "interactions or non-linearity.", "morris_indices.parquet",
@@ -107,13 +100,19 @@ def _earlier_sections(out):
 
 
 def _figures(args, sim, points, fits, main, causes):
-    healthy = sim.timecourse({}, 100.0, np.linspace(0, 60, 121))
+    import matplotlib.pyplot as plt
+
+    from ..plots import dose_response_figure, kahn_map, timecourse_grid
+    protocol = sim.protocol
+    healthy = sim.timecourse({}, protocol.stimulus_dose,
+                             np.linspace(0, protocol.timecourse_end, 121))
     tidy = (healthy.reset_index().melt(id_vars="time", var_name="readout", value_name="value")
             .assign(scenario="healthy"))
     figures = {"timecourse": common.save_figure(timecourse_grid(tidy, sim.readouts), args,
                                                 "healthy_timecourse")}
     fig, ax = plt.subplots(figsize=(8, 6))
-    kahn_map(main[main.scenario != "healthy"], ax)
+    kahn_map(main[main.scenario != "healthy"], ax, protocol.ec50_ratio_threshold,
+             protocol.emax_ratio_threshold)
     figures["kahn"] = common.save_figure(fig, args, "kahn_map")
     chosen = ["healthy"] + causes
     figures["causes"] = common.save_figure(
@@ -128,16 +127,16 @@ def _figures(args, sim, points, fits, main, causes):
     return figures
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     add_catalogue_option(parser)
-    parser.add_argument("--doses", type=int, default=25, help="insulin doses (default 25)")
+    parser.add_argument("--doses", type=int, default=DEFAULT.dose_count,
+                        help=f"insulin doses (default {DEFAULT.dose_count})")
     common.add_workers_option(parser)
     parser.add_argument("--strength-at", choices=("resistant_end", "mid"), default="resistant_end",
                         help="mechanism strength (default: resistant end of the range)")
     add_output_options(parser, "report")
-    from ..engine import DEFAULT_SBML
     # the report is of the project's model, healthy against every mechanism and cause
-    parser.set_defaults(sbml=str(DEFAULT_SBML), input="insulin", readout=None, cause=None,
+    parser.set_defaults(sbml=None, input=DEFAULT.input_id, readout=None, cause=None,
                         mechanism=[], set=[], all_causes=True, all_mechanisms=True,
                         allow_out_of_range=False)
 

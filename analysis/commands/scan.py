@@ -1,11 +1,13 @@
 """scan, scan2d: mechanism strengths across their plausible ranges."""
-import matplotlib.pyplot as plt
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 import pandas as pd
 
-from ..cli import add_catalogue_option, add_model_options, add_output_options, analysis
-from ..doseresponse import log_doses
+from ..cli import add_catalogue_option, add_model_options, add_output_options
 from ..errors import unknown
-from ..plots import heatmap, scan_lines
+from ..protocol import DEFAULT
 from ..scans import scan_1d, scan_2d, strengths
 from . import common
 
@@ -23,36 +25,37 @@ def _common_arguments(parser, name, points):
                         help="accept strengths outside the plausible range")
     parser.add_argument("--points", type=int, default=points,
                         help=f"strengths per mechanism (default {points})")
-    parser.add_argument("--reference-dose", type=float, default=1.0,
-                        help="insulin dose of the single-dose readouts, nM (default 1)")
+    parser.add_argument("--reference-dose", type=float, default=DEFAULT.reference_dose,
+                        help="insulin dose of the single-dose readouts, nM "
+                             f"(default {DEFAULT.reference_dose:g})")
     common.add_dose_options(parser)
     common.add_workers_option(parser)
     add_output_options(parser, name)
 
 
-@analysis("scan", "1-D scan of one mechanism's strength with dose-response fits at each point")
-def scan(args):
+def scan(args: Namespace) -> int | None:
     """Strengths of MECHANISM across its plausible range (or --range); at each, the
     insulin dose-response, its Hill fit and Kahn class, and every readout at
     --reference-dose. Writes points and fits (mechanism, strength, ...,
     ec50_ratio, emax_ratio, kahn_class, value_at_reference) and a figure."""
     sim = common.simulator(args)
     cat = common.catalogue(args)
-    cat.check_targets(sim.model.constant_parameters())
+    cat.check_targets(sim.parameter_ids())
     mech = _mechanism(cat, args.mechanism_name)
     low, high = args.range or (None, None)
     values = strengths(mech, args.points, low, high)
-    doses = log_doses(args.doses, *args.dose_range)
     with common.progress_bar(len(values) + 1, f"scan {mech.name}") as bar:
-        points, fits = scan_1d(sim, cat, mech.name, values, doses, args.time, args.reference_dose,
-                               args.base_cause, args.allow_out_of_range, bar,
-                               common.workers(args))
-    settings = {"mechanism": mech.name, "strengths": values, "doses": doses, "time": args.time,
-                "reference_dose": args.reference_dose, "base_cause": args.base_cause}
+        points, fits = scan_1d(sim, cat, mech.name, values, base=args.base_cause,
+                               allow_out_of_range=args.allow_out_of_range, progress=bar,
+                               workers=common.workers(args))
+    settings = {"mechanism": mech.name, "strengths": values, "base_cause": args.base_cause}
     meta = common.metadata(args, sim, "scan", mech.name, None, settings)
     common.write(points, args, f"scan_{mech.name}_points", meta)
     common.write(fits, args, f"scan_{mech.name}", meta)
     main = common.main_readout(sim)
+    import matplotlib.pyplot as plt
+
+    from ..plots import scan_lines
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
     scan_lines(fits, main, axes[0])
     other = "pAKT_T308" if "pAKT_T308" in sim.readouts and main != "pAKT_T308" else main
@@ -67,7 +70,7 @@ def scan(args):
         print(table.to_string(index=False))
 
 
-def scan_arguments(parser):
+def scan_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("mechanism_name", metavar="MECHANISM",
                         help="mechanism name (see `python -m analysis mechanisms`)")
     parser.add_argument("--range", type=float, nargs=2, metavar=("LOW", "HIGH"),
@@ -79,29 +82,29 @@ def scan_arguments(parser):
 scan.arguments = scan_arguments
 
 
-@analysis("scan2d", "2-D scan of two mechanisms: interaction map (synergy or masking)")
-def scan2d(args):
+def scan2d(args: Namespace) -> int | None:
     """A grid of strengths of MECHANISM_A x MECHANISM_B. For each readout, the
     value at --reference-dose and the fitted Emax as fractions of healthy, the
     product of the two single effects (Bliss), and their ratio: < 1 synergy,
     > 1 masking. Writes grid and points tables and heatmaps."""
     sim = common.simulator(args)
     cat = common.catalogue(args)
-    cat.check_targets(sim.model.constant_parameters())
+    cat.check_targets(sim.parameter_ids())
     a, b = _mechanism(cat, args.mechanism_a), _mechanism(cat, args.mechanism_b)
     values_a, values_b = strengths(a, args.points), strengths(b, args.points)
-    doses = log_doses(args.doses, *args.dose_range)
     with common.progress_bar((len(values_a) + 1) * (len(values_b) + 1), "scan2d") as bar:
-        points, grid = scan_2d(sim, cat, a.name, values_a, b.name, values_b, doses, args.time,
-                               args.reference_dose, args.allow_out_of_range, bar,
-                               common.workers(args))
-    settings = {"mechanisms": [a.name, b.name], "strengths_a": values_a, "strengths_b": values_b,
-                "doses": doses, "time": args.time, "reference_dose": args.reference_dose}
+        points, grid = scan_2d(sim, cat, a.name, values_a, b.name, values_b,
+                               allow_out_of_range=args.allow_out_of_range, progress=bar,
+                               workers=common.workers(args))
+    settings = {"mechanisms": [a.name, b.name], "strengths_a": values_a, "strengths_b": values_b}
     meta = common.metadata(args, sim, "scan2d", f"{a.name} x {b.name}", None, settings)
     stem = f"scan2d_{a.name}_x_{b.name}"
     common.write(points, args, f"{stem}_points", meta)
     common.write(grid, args, stem, meta)
     main = common.main_readout(sim)
+    import matplotlib.pyplot as plt
+
+    from ..plots import heatmap
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
     heatmap(grid, main, "value_at_reference_fraction", axes[0])
     heatmap(grid, main, "value_at_reference_interaction", axes[1])
@@ -111,7 +114,7 @@ def scan2d(args):
     print(f"\n{a.name} x {b.name}, {main} at {args.reference_dose:g} nM: {counts}")
 
 
-def scan2d_arguments(parser):
+def scan2d_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("mechanism_a", metavar="MECHANISM_A")
     parser.add_argument("mechanism_b", metavar="MECHANISM_B")
     _common_arguments(parser, "scan2d", 6)

@@ -1,10 +1,12 @@
 """sensitivity: local sensitivities, MCA, Morris and Sobol with sensible defaults."""
-from ..cli import analysis
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+
 from ..parallel import default_workers
 
 
-@analysis("sensitivity", "local sensitivity, MCA, Morris and Sobol in one go (make sensitivity)")
-def run(args):
+def run(args: Namespace) -> int | None:
     """Runs local-sensitivity, mca, morris (n=64) and sobol (n=512) on the project's
     model into results/<analysis>/ (each resumable); `make report` then shows their
     figures. Each analysis has its own subcommand for other settings."""
@@ -24,7 +26,7 @@ def run(args):
     return 0
 
 
-def arguments(parser):
+def arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=default_workers(),
                         help="local worker processes for Morris and Sobol (default: all cores)")
     parser.add_argument("--morris-n", type=int, default=64, help="Morris trajectories (default 64)")
