@@ -176,7 +176,7 @@ class HypothesisSource:
 
     def tables(self):
         h = self.hypothesis
-        resistant = {t: s for (name, targets, *_), s in zip(h.mechanisms, h.strengths)
+        resistant = {t: s for (name, targets, *_), s in zip(h.mechanisms, h.strengths, strict=True)
                      for t in targets}
         resistant.update(dict(h.inputs))
         states = {HEALTHY: {}, RESISTANT: resistant}
@@ -184,7 +184,8 @@ class HypothesisSource:
             self.frame(), self.input_id, states, defaults=dict(self.defaults))
         estimate = {}
         rows = []
-        for (name, targets, low, high, healthy), sid in zip(h.mechanisms, h.strengths):
+        for (_name, _targets, low, high, healthy), sid in zip(h.mechanisms, h.strengths,
+                                                              strict=True):
             scale = "log10" if low > 0 else "lin"
             rows.append({"parameterId": sid, "parameterScale": scale, "lowerBound": low,
                          "upperBound": high, "nominalValue": healthy, "estimate": 1})
@@ -238,7 +239,7 @@ class HypothesisTask:
 
 def fit_hypothesis(task: HypothesisTask) -> pd.DataFrame:
     """Multi-start fit of one hypothesis: one row with its best fit."""
-    from .calibration.multistart import (FitSettings, objective_for, run_start, start_tasks)
+    from .calibration.multistart import FitSettings, objective_for, run_start, start_tasks
     h = task.source.hypothesis
     settings = FitSettings(starts=task.starts, seed=task.seed,
                            max_iterations=task.max_iterations)
@@ -285,7 +286,7 @@ def rank(fits: pd.DataFrame, n_data: int, k: dict, sd_known: bool) -> pd.DataFra
     if sd_known:
         table["dof"] = n_data - table.k
         table["p_value"] = [chi2.sf(c, d) if d > 0 and np.isfinite(c) else np.nan
-                            for c, d in zip(table.chi2, table.dof)]
+                            for c, d in zip(table.chi2, table.dof, strict=True)]
         table["rejected"] = table.p_value < ALPHA
     else:
         table["dof"] = np.nan
@@ -299,7 +300,7 @@ def rank(fits: pd.DataFrame, n_data: int, k: dict, sd_known: bool) -> pd.DataFra
 def nested_tests(ranked: pd.DataFrame, hypotheses: dict) -> pd.DataFrame:
     """Likelihood-ratio test of each pair (triple) against the singles (pairs) in it."""
     from scipy.stats import chi2
-    nll = dict(zip(ranked.hypothesis, ranked.nll))
+    nll = dict(zip(ranked.hypothesis, ranked.nll, strict=True))
     rows = []
     for name, h in hypotheses.items():
         if h.kind not in ("pair", "triple") or not np.isfinite(nll.get(name, np.inf)):
@@ -322,7 +323,8 @@ def strengths_table(ranked: pd.DataFrame, hypotheses: dict, intervals: dict) -> 
     rows = []
     for _, r in ranked.iterrows():
         h = hypotheses[r.hypothesis]
-        for (name, _targets, low, high, _healthy), sid in zip(h.mechanisms, h.strengths):
+        for (name, _targets, low, high, _healthy), sid in zip(h.mechanisms, h.strengths,
+                                                              strict=True):
             value = r.get(f"x:{sid}", np.nan)
             scale = "log10" if low > 0 else "lin"
             est = 10 ** value if scale == "log10" and np.isfinite(value) else value
@@ -372,7 +374,7 @@ def run_hypotheses(sbml, data: pd.DataFrame, catalogue, input_id: str = "insulin
     from pathlib import Path
 
     from .calibration.profiles import ProfileSettings, ProfileTask, interval, run_profile
-    from .parallel import ChunkStore, execute
+    from .parallel import ChunkStore
 
     if starts < 1:
         raise UserError(f"starts = {starts}: give 1 or more")

@@ -19,12 +19,13 @@ def ranking(ranked: pd.DataFrame, strengths: pd.DataFrame, top: int = 15):
     colors = ["0.7" if r else "tab:blue" for r in ok.rejected.fillna(False)]
     left.barh(y, ok.delta_aic + 0.05, color=colors, edgecolor="black", lw=0.5,
               hatch=None)
-    left.set_yticks(y, [f"{r}. {h}" for r, h in zip(ok["rank"], ok.hypothesis)], fontsize=7)
+    labels = [f"{r}. {h}" for r, h in zip(ok["rank"], ok.hypothesis, strict=True)]
+    left.set_yticks(y, labels, fontsize=7)
     left.set_xlabel("ΔAIC (0 = best; > 2: less support, > 10: essentially none)")
     left.axvline(2, color="0.4", ls="--", lw=0.8)
     left.set_title("hypotheses ranked by AIC (grey: rejected by the χ² test)", fontsize=9)
     s = strengths[strengths.hypothesis.isin(ok.hypothesis)]
-    position = {h: yy for h, yy in zip(ok.hypothesis, y)}
+    position = {h: yy for h, yy in zip(ok.hypothesis, y, strict=True)}
     mechs = list(dict.fromkeys(s.mechanism))
     offsets = {m: (i - (len(mechs) - 1) / 2) * 0.12 for i, m in enumerate(mechs)}
     cmap = plt.get_cmap("tab20")
@@ -53,7 +54,7 @@ def best_fits(data: pd.DataFrame, curves: pd.DataFrame, ranked: pd.DataFrame):
     fig, axes = plt.subplots(1, len(datasets), figsize=(4.6 * len(datasets), 3.8),
                              squeeze=False)
     names = list(ranked[ranked.status == "ok"].hypothesis.head(3))
-    for ax, dataset in zip(axes[0], datasets):
+    for ax, dataset in zip(axes[0], datasets, strict=True):
         part = data[data.dataset == dataset]
         by_dose = part.dose.nunique() > 1
         x = part.dose if by_dose else part.time
@@ -67,7 +68,7 @@ def best_fits(data: pd.DataFrame, curves: pd.DataFrame, ranked: pd.DataFrame):
                         mfc="white" if state == "healthy" else "black", color="black",
                         capsize=2, ls="none", label=f"data, {state}")
         if len(curves):
-            for name, (color, ls) in zip(names, STYLES):
+            for name, (color, ls) in zip(names, STYLES, strict=False):  # up to 3
                 c = curves[(curves.dataset == dataset) & (curves.hypothesis == name)]
                 for state, alpha in (("healthy", 0.45), ("resistant", 1.0)):
                     cs = c[c.state == state]

@@ -138,8 +138,8 @@ def run_start(task: StartTask) -> pd.DataFrame:
     row = {"start": task.index, "status": "ok" if ok else "failed", "fval": fval if ok else np.inf,
            "n_evaluations": objective.calls - calls0, "seconds": seconds,
            "exitflag": exitflag, "message": message}
-    row.update({f"x0:{p}": v for p, v in zip(objective.outer_ids, x0)})
-    row.update({f"x:{p}": v for p, v in zip(objective.outer_ids, x)})
+    row.update({f"x0:{p}": v for p, v in zip(objective.outer_ids, x0, strict=True)})
+    row.update({f"x:{p}": v for p, v in zip(objective.outer_ids, x, strict=True)})
     inner = evaluation.inner if evaluation is not None else {}
     for pid in (*objective.inner_scales, *objective.inner_sigmas):
         row[f"x:{pid}"] = _scale_value(objective.problem, pid, inner.get(pid, np.nan))

@@ -85,7 +85,7 @@ class Objective:
                     scale_rows.setdefault(value, []).append(i)
                 else:
                     disqualified.add(value)
-            for holder, value in p.row_noise[i].items():
+            for value in p.row_noise[i].values():
                 if not isinstance(value, str):
                     continue
                 if simple and obs.noise_is_placeholder:
@@ -175,7 +175,7 @@ class Objective:
         scale groups nest in the sigma groups, else iterated to convergence)."""
         p = self.problem
         bounds = {pid: (_unscale(lo, s), _unscale(hi, s))
-                  for pid, lo, hi, s in zip(p.x_ids, p.lb, p.ub, p.x_scales)}
+                  for pid, lo, hi, s in zip(p.x_ids, p.lb, p.ub, p.x_scales, strict=True)}
         inner = {k: 1.0 for k in (*self.inner_scales, *self.inner_sigmas)}
         scale = np.ones(p.n_data)
         y = self.y

@@ -15,13 +15,20 @@ import pandas as pd
 
 from ..errors import UserError
 from ..parallel import ChunkStore, execute
-from .multistart import (FitSettings, StartTask, best_start, objective_for,
-                         problem_fingerprint, run_start, start_tasks, x_of)
+from .multistart import (
+    FitSettings,
+    StartTask,
+    best_start,
+    objective_for,
+    problem_fingerprint,
+    run_start,
+    start_tasks,
+    x_of,
+)
 from .objective import Objective
 from .problem import load_problem
 from .profiles import ProfileSettings, ProfileTask, run_profile
 from .summary import curve, fit_table, parameter_summary, r_squared
-
 
 POLISH_ITERATIONS = 2000
 
@@ -40,8 +47,11 @@ class Calibration:
     fingerprint: dict
 
 
-def calibrate(yaml, out, fit: FitSettings = FitSettings(),
-              profile: ProfileSettings | None = ProfileSettings(), workers: int = 1,
+DEFAULT_FIT, DEFAULT_PROFILE = FitSettings(), ProfileSettings()
+
+
+def calibrate(yaml, out, fit: FitSettings = DEFAULT_FIT,
+              profile: ProfileSettings | None = DEFAULT_PROFILE, workers: int = 1,
               client=None, resume: bool = False, progress: bool = True) -> Calibration:
     """Fit ``yaml`` by multi-start local optimization; profile the best fit."""
     if fit.starts < 1:

@@ -88,10 +88,12 @@ class CalibrationProblem:
 
     def unscale(self, x: np.ndarray) -> dict:
         """{estimated id: linear value} for ``x`` on the parameter scale."""
-        return {pid: _unscale(v, s) for pid, v, s in zip(self.x_ids, x, self.x_scales)}
+        return {pid: _unscale(v, s)
+                for pid, v, s in zip(self.x_ids, x, self.x_scales, strict=True)}
 
     def scale(self, values: dict) -> np.ndarray:
-        return np.array([_scale(values[p], s) for p, s in zip(self.x_ids, self.x_scales)])
+        return np.array([_scale(values[p], s)
+                         for p, s in zip(self.x_ids, self.x_scales, strict=True)])
 
 
 def _unscale(value: float, scale: str) -> float:
@@ -240,10 +242,11 @@ def compile_problem(problem, yaml_path: Path, sbml: Path) -> CalibrationProblem:
     rows_obs = mdf[petab.OBSERVABLE_ID].to_numpy()
     placeholders = [_overrides(row.get(petab.OBSERVABLE_PARAMETERS), observables[o].placeholders,
                                known_parameters, "observableParameters", i)
-                    for i, (o, row) in enumerate(zip(rows_obs, mdf.to_dict("records")))]
+                    for i, (o, row) in enumerate(
+                        zip(rows_obs, mdf.to_dict("records"), strict=True))]
     noise = [_overrides(row.get(petab.NOISE_PARAMETERS), observables[o].noise_placeholders,
                         known_parameters, "noiseParameters", i)
-             for i, (o, row) in enumerate(zip(rows_obs, mdf.to_dict("records")))]
+             for i, (o, row) in enumerate(zip(rows_obs, mdf.to_dict("records"), strict=True))]
     datasets = (mdf[petab.DATASET_ID].astype(str).to_numpy() if petab.DATASET_ID in mdf
                 else rows_obs.astype(str))
     readouts = tuple(sorted({m for o in observables.values()
@@ -360,7 +363,7 @@ def _overrides(cell, holders, known_parameters, column, row):
         raise UserError(f"measurement row {row + 1}: {column} gives {len(items)} value(s) for "
                         f"{len(holders)} placeholder(s)")
     out = {}
-    for holder, item in zip(holders, items):
+    for holder, item in zip(holders, items, strict=True):
         try:
             out[holder] = float(item)
         except (TypeError, ValueError):
@@ -400,7 +403,7 @@ def _groups(mdf) -> list:
     pre = (mdf[petab.PREEQUILIBRATION_CONDITION_ID]
            if petab.PREEQUILIBRATION_CONDITION_ID in mdf else pd.Series([None] * len(mdf)))
     pre = pre.where(pre.notna() & (pre.astype(str) != ""), None)
-    keys = list(zip(pre, mdf[petab.SIMULATION_CONDITION_ID].astype(str)))
+    keys = list(zip(pre, mdf[petab.SIMULATION_CONDITION_ID].astype(str), strict=True))
     order = {}
     for i, key in enumerate(keys):
         order.setdefault(key, []).append(i)

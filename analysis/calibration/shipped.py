@@ -18,7 +18,6 @@ import pandas as pd
 
 from ..errors import UserError
 from ..petab_io import parameter_table, problem_tables, write_problem
-
 from ..resources import DEFAULT_SBML as SBML
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +51,7 @@ def brannmark2010_data(folder: Path = DATA / "brannmark2010") -> pd.DataFrame:
                         "repository has it; an installed package does not)")
     measurements = pd.read_csv(folder / "measurementData_Brannmark_JBC2010.tsv", sep="\t")
     conditions = pd.read_csv(folder / "experimentalCondition_Brannmark_JBC2010.tsv", sep="\t")
-    dose = dict(zip(conditions.conditionId, conditions.insulin_dose_1))
+    dose = dict(zip(conditions.conditionId, conditions.insulin_dose_1, strict=True))
     return pd.DataFrame({
         "readout": measurements.observableId.map(BRANNMARK2010_READOUTS),
         "dose": measurements.simulationConditionId.map(dose).astype(float),

@@ -81,7 +81,7 @@ def write_outputs(args, yaml, result, table):
     datasets = list(pd.unique(result.fit.dataset))
     fig, axes = plt.subplots(1, len(datasets), figsize=(4.2 * len(datasets), 3.6), squeeze=False)
     r2 = result.r2.set_index("dataset").r2
-    for ax, dataset in zip(axes[0], datasets):
+    for ax, dataset in zip(axes[0], datasets, strict=True):
         lay = layout(obj, dataset)
         points = result.fit[result.fit.dataset == dataset].assign(x=data_x(obj, result.fit,
                                                                           dataset))

@@ -18,9 +18,9 @@ def run(args):
     p < 0.05); likelihood-ratio tests of each pair against its singles; profile
     95 % intervals of the strengths of the --profile-top best, with
     identifiability flags."""
-    from ..resources import DEFAULT_SBML
     from ..hypotheses import read_data, run_hypotheses
     from ..parallel import connect
+    from ..resources import DEFAULT_SBML
 
     sbml = args.sbml or str(DEFAULT_SBML)
     data = read_data(args.data, args.input, args.conditions)

@@ -15,8 +15,8 @@ def run(args):
     dataset; default: the readout). --estimate names the model parameters to fit
     (ID for bounds value/100..value*100, or ID=LOW:HIGH)."""
     from ..calibration.shipped import SHIPPED, estimated_bounds
-    from ..resources import DEFAULT_SBML
     from ..petab_io import parameter_table, problem_tables, read_tidy, write_problem
+    from ..resources import DEFAULT_SBML
 
     sbml = Path(args.sbml or DEFAULT_SBML)
     estimate = parse_estimates(args.estimate)
