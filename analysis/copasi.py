@@ -179,3 +179,44 @@ def edit_and_save(path_in, path_out, parameters, species_initial, level=3, versi
         unload(dm)
     check_sbml(path_out)
     return str(path_out)
+
+
+def _sbml_ids(dm, annotated, dimension):
+    """SBML ids of the rows (0) or columns (1) of a COPASI annotated matrix; None
+    where an entry is not a model object (COPASI's 'Summation Error' column)."""
+    ids = []
+    for cn in annotated.getAnnotationsCN(dimension):
+        obj = dm.getObject(COPASI.CCommonName(cn))
+        ids.append(obj.getSBMLId() if obj is not None and hasattr(obj, "getSBMLId") else None)
+    return ids
+
+
+def _tidy_matrix(dm, annotated, row_name):
+    array = annotated.getArray()
+    rows, cols = _sbml_ids(dm, annotated, 0), _sbml_ids(dm, annotated, 1)
+    records = [(r, c, array.get(i, j)) for i, r in enumerate(rows) if r
+               for j, c in enumerate(cols) if c]
+    return pd.DataFrame(records, columns=[row_name, "reaction", "coefficient"])
+
+
+def control_coefficients(path):
+    """COPASI's MCA task (Reder method) on the SBML file ``path``, started from its
+    initial state (it first runs COPASI's steady-state task from there).
+
+    Returns (flux_control, concentration_control): scaled coefficients by SBML
+    id, columns flux/species, reaction, coefficient, as ``analysis.mca`` does.
+    COPASI leaves out species that no reaction changes.
+    """
+    dm = load(path)
+    try:
+        COPASI.CCopasiMessage.clearDeque()
+        task = dm.getTask(basico.T.MCA)
+        task.getProblem().setSteadyStateRequested(True)
+        ok = task.initializeRaw(COPASI.CCopasiTask.OUTPUT_UI) and task.processRaw(True)
+        if not ok:
+            raise UserError(f"COPASI's MCA failed on {path}: {_messages()}")
+        method = task.getMethod()
+        return (_tidy_matrix(dm, method.getScaledFluxCCAnn(), "flux"),
+                _tidy_matrix(dm, method.getScaledConcentrationCCAnn(), "species"))
+    finally:
+        unload(dm)

@@ -7,7 +7,7 @@ from ..cli import add_model_options, add_output_options, add_scenario_options, a
 from ..engine import DEFAULT_READOUTS, DEFAULT_SBML, Simulator
 from ..errors import UserError
 from ..loader import check_sbml
-from ..mca import control_coefficients, summation_check
+from ..mca import control_coefficients, progress_steps, summation_check
 from ..sensitivity_plots import control_heatmap
 from . import common
 
@@ -29,7 +29,9 @@ def run(args):
     """Settle the scenario to its basal state, step insulin to --dose, reach the
     steady state (presimulation, then libroadrunner's steadyState with
     conserved-moiety analysis) and compute the scaled flux and concentration
-    control coefficients. Fluxes and species that are ~0 at that steady state
+    control coefficients from the stoichiometry, the conservation relations and
+    the elasticities (not libroadrunner's, which are wrong with conserved
+    moieties in compartments of size other than 1). Fluxes and species that are ~0 at that steady state
     (|value| <= --zero) have undefined scaled coefficients and are left out.
 
     Writes flux_control (flux, reaction, coefficient) and concentration_control
@@ -42,7 +44,8 @@ def run(args):
         raise UserError(f"--zero {args.zero:g}: the zero threshold must be >= 0")
     sim = mca_simulator(args)
     name, scenario = common.scenario(args, sim)
-    fcc, ccc, info = control_coefficients(sim, scenario, args.dose, args.zero)
+    with progress(progress_steps(sim)) as bar:
+        fcc, ccc, info = control_coefficients(sim, scenario, args.dose, args.zero, bar.update)
     settings = {"dose": args.dose, "steady_state": info}
     meta = common.metadata(args, sim, "mca", name, scenario, settings)
     common.write(fcc, args, "flux_control", meta)
@@ -65,6 +68,12 @@ def run(args):
         part = check[check.kind == kind]
         value = f"{part.deviation.abs().max():.3g}" if len(part) else "n/a"
         print(f"summation theorem, {label} over {len(part)} {kind}: {value}")
+
+
+def progress(total):
+    from tqdm import tqdm
+    return tqdm(total=total, desc="mca (steady state, elasticities)", unit="step", leave=False,
+                dynamic_ncols=True)
 
 
 def arguments(parser):
