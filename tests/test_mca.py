@@ -226,5 +226,6 @@ def test_agrees_with_brute_force_perturbation(ours, steady_state_sbml):
     flux_difference, n_flux = _largest_difference(fcc, brute_fcc, "flux")
     species_difference, n_species = _largest_difference(ccc, brute_ccc, "species")
     assert n_flux == len(fcc) and n_species == len(ccc)
-    print(f"brute force: largest difference FCC {flux_difference:.2g}, CCC {species_difference:.2g}")
+    print(f"brute force: largest difference FCC {flux_difference:.2g}, "
+          f"CCC {species_difference:.2g}")
     assert flux_difference <= 1e-3 and species_difference <= 1e-3  # measured 3e-7

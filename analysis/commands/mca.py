@@ -31,8 +31,9 @@ def run(args):
     conserved-moiety analysis) and compute the scaled flux and concentration
     control coefficients from the stoichiometry, the conservation relations and
     the elasticities (not libroadrunner's, which are wrong with conserved
-    moieties in compartments of size other than 1). Fluxes and species that are ~0 at that steady state
-    (|value| <= --zero) have undefined scaled coefficients and are left out.
+    moieties in compartments of size other than 1). Fluxes and species that
+    are ~0 at that steady state (|value| <= --zero) have undefined scaled
+    coefficients and are left out.
 
     Writes flux_control (flux, reaction, coefficient) and concentration_control
     (species, reaction, coefficient), a heatmap of each, and prints the
