@@ -220,3 +220,52 @@ def control_coefficients(path):
                 _tidy_matrix(dm, method.getScaledConcentrationCCAnn(), "species"))
     finally:
         unload(dm)
+
+
+def _read_report(path):
+    """A COPASI report written as 'a, b, c, ' lines (blank lines between scan
+    iterations): a DataFrame with the header's columns."""
+    lines = [ln.rstrip().rstrip(",") for ln in Path(path).read_text().splitlines()]
+    rows = [[cell.strip() for cell in ln.split(",")] for ln in lines if ln.strip()]
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame([[float(c) for c in row] for row in rows[1:]], columns=rows[0])
+
+
+def run_archive(path, folder):
+    """Import the COMBINE archive ``path`` into COPASI (as File > Import COMBINE
+    archive does: its SBML and master SED-ML become the model, the tasks and the
+    reports) and run every scheduled task whose report the SED-ML defined.
+
+    Reports go to ``folder`` with 17 significant digits. Returns {task name:
+    DataFrame of the report}. Raises UserError if COPASI cannot open the
+    archive or a task fails."""
+    if not Path(path).is_file():
+        raise UserError(f"archive not found: {path}")
+    COPASI.CCopasiMessage.clearDeque()
+    dm = basico.create_datamodel()
+    try:
+        if not dm.openCombineArchive(str(Path(path).resolve()), None, True):
+            raise UserError(f"COPASI cannot open {path}: {_messages()}")
+        COPASI.CCopasiMessage.clearDeque()
+        results = {}
+        tasks = dm.getTaskList()
+        for i in range(tasks.size()):
+            task = tasks.get(i)
+            report = task.getReport()
+            if not task.isScheduled() or not report.getTarget():
+                continue
+            report.getReportDefinition().setPrecision(17)
+            out = Path(folder) / f"{task.getObjectName()}.txt"
+            report.setTarget(str(out))
+            report.setAppend(False)
+            report.setConfirmOverwrite(False)
+            ok = task.initializeRaw(COPASI.CCopasiTask.OUTPUT_UI) and task.processRaw(True)
+            task.restore()
+            if not ok:
+                raise UserError(f"COPASI task {task.getObjectName()} of {path} failed: "
+                                f"{_messages()}")
+            results[task.getObjectName()] = _read_report(out)
+        return results
+    finally:
+        basico.remove_datamodel(dm)
