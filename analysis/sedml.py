@@ -15,6 +15,7 @@ import re
 
 import libsbml
 import libsedml
+import numpy as np
 
 from .errors import UserError
 
@@ -49,6 +50,20 @@ def target(model, element_id):
     else:
         raise UserError(f"the SBML has no parameter or species '{element_id}'")
     return f"/sbml:sbml/sbml:model/sbml:{kind}[@id='{element_id}']"
+
+
+def uniform_spacing(values):
+    """'linear' or 'log' if ``values`` (at least 2) are evenly spaced on that scale
+    (to 1e-13 relative), else None."""
+    values = np.asarray(values, dtype=float)
+    if values.size < 2 or np.any(np.diff(values) <= 0):
+        return None
+    if np.allclose(values, np.linspace(values[0], values[-1], values.size), rtol=1e-13, atol=0):
+        return "linear"
+    if values[0] > 0 and np.allclose(values, np.geomspace(values[0], values[-1], values.size),
+                                     rtol=1e-13, atol=0):
+        return "log"
+    return None
 
 
 # ---------------------------------------------------------------- SED-ML
@@ -117,7 +132,7 @@ class _Experiment:
         repeated.setId(task_id)
         repeated.setRangeId(range_id)
         repeated.setResetModel(True)
-        self._vector(repeated, range_id, values)
+        self._range(repeated, range_id, values)
         for index, (element_id, series) in enumerate(changes.items()):
             source = range_id
             if series is not None:
@@ -132,6 +147,21 @@ class _Experiment:
         subtask.setTask(subtask_id)
         subtask.setOrder(1)
         return task_id
+
+    def _range(self, repeated, range_id, values):
+        """A uniform range (linear or log) when ``values`` are evenly spaced, as COPASI
+        keeps the values of a vector range to 6 significant digits only; else a
+        vector range."""
+        kind = uniform_spacing(values)
+        if kind is None:
+            self._vector(repeated, range_id, values)
+            return
+        uniform = repeated.createUniformRange()
+        uniform.setId(range_id)
+        uniform.setStart(float(values[0]))
+        uniform.setEnd(float(values[-1]))
+        uniform.setNumberOfPoints(len(values) - 1)  # intervals, as COPASI and tellurium read it
+        uniform.setType(kind)
 
     def _vector(self, repeated, range_id, values):
         vector = repeated.createVectorRange()
@@ -179,7 +209,8 @@ class _Experiment:
         written = [list(check.getTask(i).getRange(j).getValues())
                    for i in range(check.getNumTasks()) if check.getTask(i).getTypeCode()
                    == libsedml.SEDML_TASK_REPEATEDTASK
-                   for j in range(check.getTask(i).getNumRanges())]
+                   for j in range(check.getTask(i).getNumRanges())
+                   if check.getTask(i).getRange(j).getTypeCode() == libsedml.SEDML_RANGE_VECTORRANGE]
         if written != self.vectors:
             raise RuntimeError("SED-ML vector ranges were not written exactly")
         return text
