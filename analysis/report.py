@@ -23,8 +23,18 @@ text-align:right;border-bottom:1px solid #eee}table.t td:first-child{text-align:
 img{max-width:100%;margin:.5em 0}.meta{font-size:.8em;color:#666}figcaption{font-size:.8em}"""
 
 
+class Links(list):
+    """A report item: (text, href) pairs shown as a list of links."""
+
+
+def _links(items):
+    rows = "".join(f'<li><a href="{html.escape(href)}">{html.escape(text)}</a></li>'
+                   for text, href in items)
+    return f"<ul>{rows}</ul>"
+
+
 def write_report(path, title, sections, metadata):
-    """``sections``: list of (heading, text, [DataFrame | image path, ...])."""
+    """``sections``: list of (heading, text, [DataFrame | Links | image path, ...])."""
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
              f"</title><style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>",
              f"<p class='meta'>model {html.escape(str(metadata.get('model_file')))} "
@@ -35,6 +45,8 @@ def write_report(path, title, sections, metadata):
         for item in items:
             if isinstance(item, pd.DataFrame):
                 parts.append(_table(item))
+            elif isinstance(item, Links):
+                parts.append(_links(item))
             else:
                 parts.append(f"<figure>{_image(item)}<figcaption>{html.escape(str(item))}"
                              "</figcaption></figure>")

@@ -134,5 +134,11 @@ def progress_bar(total, desc):
                 disable=total < 4, dynamic_ncols=True)
 
 
+def figure_units(sim):
+    """({readout or input id: unit label}, time unit label) from the SBML, for figures."""
+    from ..units import time_label, unit_labels
+    return unit_labels(sim.model, [*sim.readouts, sim.input_id]), time_label(sim.model)
+
+
 def main_readout(sim):
     return "glucose_uptake" if "glucose_uptake" in sim.readouts else sim.readouts[0]

@@ -36,9 +36,11 @@ def run(args):
     common.write(fits, args, "fits", meta)
     main = common.main_readout(sim)
     figure_readouts = [r for r in (main, "pAKT_T308") if r in sim.readouts]
-    common.save_figure(dose_response_figure(points, fits, figure_readouts,
-                                            f"insulin dose-response, {args.time:g} min"),
-                       args, "dose_response")
+    units, _ = common.figure_units(sim)
+    title = (f"{sim.input_id} dose-response: readouts {args.time:g} min after the step "
+             f"({len(doses)} doses)")
+    common.save_figure(dose_response_figure(points, fits, figure_readouts, title, units,
+                                            sim.input_id, args.time), args, "dose_response")
     failures = int((points.status != "ok").sum())
     print_kahn(fits, main)
     if failures:

@@ -52,8 +52,11 @@ def _run(args, method):
     common.write(globalsa.sample_table(factors, samples, outputs), args, "samples", meta)
     common.write(indices, args, f"{method}_indices", meta)
     main = common.main_readout(sim)
+    units, _ = common.figure_units(sim)
     fig, ax = plt.subplots(figsize=(7, 0.3 * len(factors) + 1.5))
-    indices_bars(indices, main, method, ax)
+    indices_bars(indices, main, method, ax, units.get(main, ""),
+                 f"{method}: {main} {args.time:g} min after {args.dose:g} "
+                 f"{units.get(sim.input_id, '')} {sim.input_id}")
     common.save_figure(fig, args, f"{method}_{main}")
     _print(indices, main, method)
     print(f"{failures} failed sample(s) of {len(outputs)}" if failures

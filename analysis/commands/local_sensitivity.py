@@ -43,11 +43,17 @@ def run(args):
                 "ec50_doses": doses, "perturbed": parameters}
     meta = common.metadata(args, sim, "local-sensitivity", name, scenario, settings)
     common.write(table, args, "local_sensitivity", meta)
+    units, _ = common.figure_units(sim)
     for measure in table.measure.unique():
         part = table[table.measure == measure]
         height = 2.0 + 0.22 * min(args.top, part.parameter.nunique())
         fig, ax = plt.subplots(figsize=(2.5 + 0.45 * part.readout.nunique(), height))
-        sensitivity_heatmap(table, measure, ax=ax, top=args.top)
+        when = ("at the stimulated steady state" if measure == "steady_state"
+                else f"{args.time:g} min after the step")
+        sensitivity_heatmap(table, measure, ax=ax, top=args.top,
+                            title=f"scaled sensitivities ({measure}): {when} to "
+                                  f"{args.dose:g} {units.get(sim.input_id, '')} {sim.input_id}; "
+                                  f"EC50/Emax over {len(doses)} doses")
         common.save_figure(fig, args, f"local_sensitivity_{measure}")
     bad = int((table.status != "ok").sum())
     readout = DOSE_RESPONSE_READOUT if DOSE_RESPONSE_READOUT in sim.readouts else sim.readouts[0]

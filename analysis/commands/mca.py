@@ -51,12 +51,16 @@ def run(args):
     meta = common.metadata(args, sim, "mca", name, scenario, settings)
     common.write(fcc, args, "flux_control", meta)
     common.write(ccc, args, "concentration_control", meta)
+    units, _ = common.figure_units(sim)
     for table, title in ((fcc, "flux_control"), (ccc, "concentration_control")):
         if table.empty:
             print(f"no {title.replace('_', ' ')} coefficient defined; no heatmap")
             continue
         fig, ax = plt.subplots(figsize=(11, 8))
-        control_heatmap(table, ax=ax, top=args.top)
+        control_heatmap(table, ax=ax, top=args.top,
+                        title=f"{title.replace('_', ' ')} coefficients ({name}) at the steady "
+                              f"state with {sim.input_id} held at {args.dose:g} "
+                              f"{units.get(sim.input_id, '')}")
         common.save_figure(fig, args, title)
     check = summation_check(fcc, ccc)
     print(f"\nsteady state ({name}): {sim.input_id} {info['dose']:g}, residual "

@@ -1,17 +1,21 @@
 """report: one HTML page with the Kahn table and compensatory insulin of every
 mechanism and cause, their figures, and the figures of earlier analyses."""
+import os
+import zipfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from ..cli import add_catalogue_option, add_output_options, analysis
-from ..doseresponse import compensation_table, dose_response, log_doses
+from ..doseresponse import THRESHOLDS, compensation_table, dose_response, log_doses
 from ..plots import dose_response_figure, kahn_map, timecourse_grid
-from ..report import write_report
+from ..engine import SETTLE_TIME
+from ..report import Links, write_report
 from . import common
 
 RESULTS = Path("results")
+READOUT_TIME = 10.0  # min after the step
 
 
 @analysis("report", "one HTML page: Kahn table and compensatory insulin of every mechanism and cause")
@@ -26,9 +30,10 @@ def run(args):
     kinds = {"healthy": "reference"}
     kinds.update({n: "cause" for n in cat.causes})
     with common.progress_bar(2 * len(scenarios), "report") as bar:
-        points, fits = dose_response(sim, scenarios, doses, 10.0, progress=bar,
+        points, fits = dose_response(sim, scenarios, doses, READOUT_TIME, progress=bar,
                                      workers=common.workers(args))
-        comp = compensation_table(sim, scenarios, "glucose_uptake", 1.0, 10.0, progress=bar)
+        comp = compensation_table(sim, scenarios, "glucose_uptake", 1.0, READOUT_TIME,
+                                  progress=bar)
     main = fits[fits.readout == "glucose_uptake"].copy()
     main.insert(1, "kind", [kinds.get(s, "mechanism") for s in main.scenario])
     table = main.merge(comp[["scenario", "dose_needed", "fold_of_reference", "status"]]
@@ -36,13 +41,14 @@ def run(args):
     table = table[["scenario", "kind", "ec50", "emax", "ec50_ratio", "emax_ratio", "kahn_class",
                    "dose_needed", "compensation"]]
     meta = common.metadata(args, sim, "report", list(scenarios), None,
-                           {"doses": doses, "time": 10.0, "scenarios": scenarios})
+                           {"doses": doses, "time": READOUT_TIME, "scenarios": scenarios})
     common.write(table, args, "kahn_table", meta)
     common.write(fits, args, "fits", meta)
     out = Path(args.out)
     figures = _figures(args, sim, points, fits, main, list(cat.causes))
     earlier = _earlier_sections(out)
     sections = [
+        ("Protocol", protocol_text(sim, doses), []),
         ("Healthy response", "Settled at insulin 0, then 100 nM insulin at t = 0.",
          [figures["timecourse"]]),
         ("Sensitivity or responsiveness (Kahn 1978)",
@@ -57,6 +63,7 @@ def run(args):
          [figures["mechanisms"]]),
     ]
     sections += earlier
+    sections += _archive_section(out)
     path = write_report(out / "index.html", "Insulin resistance: which disruption, and how much",
                         sections, meta)
     print(f"wrote {path}")
@@ -80,6 +87,46 @@ TITLES = {  # results/<folder> -> (heading, text, table file, columns to show)
 }
 
 
+def protocol_text(sim, doses):
+    """The settle-then-step protocol every figure and table of the report follows."""
+    thresholds = THRESHOLDS
+    return (f"Every run sets the scenario's parameters, settles the model to its basal steady "
+            f"state with {sim.input_id} at 0 ({SETTLE_TIME:g} min simulated), then steps "
+            f"{sim.input_id} to the dose at t = 0 and reads out {READOUT_TIME:g} min later. "
+            f"Dose-responses: {len(doses)} log-spaced doses from {doses[0]:g} to {doses[-1]:g} "
+            f"nM, a four-parameter Hill fit per readout. Kahn 1978: EC50 ratio > "
+            f"{thresholds['ec50_threshold']:g} is reduced sensitivity, Emax ratio < "
+            f"{thresholds['emax_threshold']:g} reduced responsiveness. Solver: libroadrunner "
+            f"CVODE, relative tolerance {sim.tolerances['relative']:g}, absolute "
+            f"{sim.tolerances['absolute']:g}. The same protocol, as SBML events and SED-ML, is "
+            "in the COMBINE archives of `python -m analysis export-omex` (last section).")
+
+
+def _archive_section(out):
+    """The COMBINE archives export-omex wrote into results/omex, linked."""
+    folder = RESULTS / "omex"
+    archives = sorted(folder.glob("*.omex")) if folder.is_dir() else []
+    text = ("COMBINE archives (SBML with the protocol as an event, SED-ML with the CVODE "
+            "settings, README) written by `python -m analysis export-omex`. Open one in COPASI "
+            "with File > Import Combine Archive and run its task (Time Course or Parameter "
+            "Scan), or run it with tellurium (tesedml.executeCombineArchive).")
+    if not archives:
+        return [("Experiments as COMBINE archives (OMEX)",
+                 text + " None found in results/omex: run `python -m analysis export-omex`.",
+                 [])]
+    links = Links((f"{p.name}: {_archive_title(p)}", os.path.relpath(p.resolve(), out.resolve()))
+                  for p in archives)
+    return [("Experiments as COMBINE archives (OMEX)", text, [links])]
+
+
+def _archive_title(path):
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.read("README.txt").decode("utf-8").splitlines()[0]
+    except (OSError, KeyError, IndexError, zipfile.BadZipFile):
+        return "(no README)"
+
+
 def _earlier_sections(out):
     """One section per analysis folder under results/ (other than the report's own)."""
     import pandas as pd
@@ -87,7 +134,7 @@ def _earlier_sections(out):
         return []
     sections = []
     for folder in sorted(p for p in RESULTS.iterdir() if p.is_dir()):
-        if folder.resolve() == out.resolve():
+        if folder.resolve() == out.resolve() or folder.name == "omex":
             continue
         figures = sorted(folder.glob("*.png"))
         heading, text, table, columns = TITLES.get(
@@ -107,24 +154,32 @@ def _earlier_sections(out):
 
 
 def _figures(args, sim, points, fits, main, causes):
+    units, time_unit = common.figure_units(sim)
+    dose_unit = units.get(sim.input_id, "")
     healthy = sim.timecourse({}, 100.0, np.linspace(0, 60, 121))
     tidy = (healthy.reset_index().melt(id_vars="time", var_name="readout", value_name="value")
             .assign(scenario="healthy"))
-    figures = {"timecourse": common.save_figure(timecourse_grid(tidy, sim.readouts), args,
-                                                "healthy_timecourse")}
+    title = f"healthy: {sim.input_id} stepped from 0 to 100 {dose_unit} at t = 0 (after settling)"
+    figures = {"timecourse": common.save_figure(
+        timecourse_grid(tidy, sim.readouts, units, title, time_unit), args, "healthy_timecourse")}
     fig, ax = plt.subplots(figsize=(8, 6))
-    kahn_map(main[main.scenario != "healthy"], ax)
+    kahn_map(main[main.scenario != "healthy"], ax,
+             title=f"glucose_uptake {READOUT_TIME:g} min after the step, "
+                   f"{args.doses} doses of {sim.input_id}")
     figures["kahn"] = common.save_figure(fig, args, "kahn_map")
     chosen = ["healthy"] + causes
+    title = f"causes: {sim.input_id} dose-response, {READOUT_TIME:g} min after the step"
     figures["causes"] = common.save_figure(
         dose_response_figure(points[points.scenario.isin(chosen)],
                              fits[fits.scenario.isin(chosen)], ["glucose_uptake", "pAKT_T308"],
-                             "causes"), args, "dose_response_causes")
+                             title, units, sim.input_id, READOUT_TIME), args,
+        "dose_response_causes")
     mechs = [s for s in points.scenario.unique() if s not in causes]
+    title = f"mechanisms: {sim.input_id} dose-response, {READOUT_TIME:g} min after the step"
     figures["mechanisms"] = common.save_figure(
         dose_response_figure(points[points.scenario.isin(mechs)],
-                             fits[fits.scenario.isin(mechs)], ["glucose_uptake"], "mechanisms"),
-        args, "dose_response_mechanisms")
+                             fits[fits.scenario.isin(mechs)], ["glucose_uptake"], title, units,
+                             sim.input_id, READOUT_TIME), args, "dose_response_mechanisms")
     return figures
 
 

@@ -1,4 +1,6 @@
 """scan, scan2d: mechanism strengths across their plausible ranges."""
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -53,11 +55,15 @@ def scan(args):
     common.write(points, args, f"scan_{mech.name}_points", meta)
     common.write(fits, args, f"scan_{mech.name}", meta)
     main = common.main_readout(sim)
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
-    scan_lines(fits, main, axes[0])
+    units, _ = common.figure_units(sim)
+    fig, axes = plt.subplots(2, 1, figsize=(8, 7.5))
     other = "pAKT_T308" if "pAKT_T308" in sim.readouts and main != "pAKT_T308" else main
-    scan_lines(fits, other, axes[1])
-    fig.suptitle(f"{mech.name}: {mech.description}", fontsize=9)
+    for ax, readout in zip(axes, (main, other)):
+        scan_lines(fits, readout, ax, args.reference_dose, units.get(sim.input_id, ""), args.time)
+    fig.suptitle(textwrap.fill(f"{mech.name}: {mech.description}", 110)
+                 + f"\nEC50 and Emax of the {sim.input_id} dose-response {args.time:g} min "
+                   f"after the step; response at {args.reference_dose:g} "
+                   f"{units.get(sim.input_id, '')}", fontsize=8)
     fig.tight_layout()
     common.save_figure(fig, args, f"scan_{mech.name}")
     table = fits[(fits.readout == main)][["strength", "ec50", "emax", "ec50_ratio", "emax_ratio",
@@ -102,9 +108,13 @@ def scan2d(args):
     common.write(points, args, f"{stem}_points", meta)
     common.write(grid, args, stem, meta)
     main = common.main_readout(sim)
+    units, _ = common.figure_units(sim)
+    at = (f"{main} {args.time:g} min after {args.reference_dose:g} "
+          f"{units.get(sim.input_id, '')} {sim.input_id}")
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
-    heatmap(grid, main, "value_at_reference_fraction", axes[0])
-    heatmap(grid, main, "value_at_reference_interaction", axes[1])
+    heatmap(grid, main, "value_at_reference_fraction", axes[0], f"{at}: fraction of healthy")
+    heatmap(grid, main, "value_at_reference_interaction", axes[1],
+            f"{at}: synergy < 0 < masking")
     fig.tight_layout()
     common.save_figure(fig, args, stem)
     counts = grid[grid.readout == main].interaction.value_counts().to_dict()
