@@ -4,8 +4,9 @@ returns the axes; saving is the CLI's job.
 Every axis carries its unit (``units``: {readout or input id: label}, read from
 the SBML by ``analysis.units``); titles state the dose and the readout time;
 up to 20 curves get distinct styles (colour x line style x marker); legends sit
-outside the data; a curve whose relative range is below ``FLAT`` is drawn flat
-at its mean with its range stated, not as solver noise.
+outside the data; a curve whose relative range is below ``FLAT`` (or that stays
+within ``ZERO`` of 0) is drawn flat at its mean with its range stated, not as
+solver noise.
 """
 import matplotlib
 
@@ -16,6 +17,7 @@ import numpy as np  # noqa: E402
 from .units import axis  # noqa: E402
 
 FLAT = 1e-6
+ZERO = 1e-12  # |values| below this are solver round-off around 0 (the absolute tolerance)
 COLORS = plt.get_cmap("tab10").colors
 LINESTYLES = ("-", "--", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
@@ -28,14 +30,15 @@ def curve_style(i):
 
 
 def flat_range(values):
-    """max - min of ``values`` if that is below FLAT relative to their size, else None."""
+    """max - min of ``values`` if that is below FLAT relative to their size (or all
+    of them are round-off around 0, below ZERO), else None."""
     values = np.asarray(values, dtype=float)
     values = values[np.isfinite(values)]
     if values.size == 0:
         return None
     spread = float(values.max() - values.min())
     size = float(np.max(np.abs(values)))
-    return spread if spread <= FLAT * size or size == 0.0 else None
+    return spread if spread <= FLAT * size or size <= ZERO else None
 
 
 def _flat_text(values, unit):
