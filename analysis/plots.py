@@ -42,7 +42,8 @@ def flat_range(values):
 
 
 def _flat_text(values, unit):
-    return f"constant {np.mean(values):.4g}{' ' + unit if unit else ''} (range {np.ptp(values):.1g})"
+    value = f"{np.mean(values):.4g}{' ' + unit if unit else ''}"
+    return f"constant {value} (range {np.ptp(values):.1g})"
 
 
 def _fix_flat_limits(ax, values):

@@ -206,11 +206,12 @@ class _Experiment:
         check = libsedml.readSedMLFromString(text)
         if check.getNumErrors(libsedml.LIBSEDML_SEV_ERROR):
             raise RuntimeError(f"SED-ML not valid: {check.getErrorLog().toString()}")
-        written = [list(check.getTask(i).getRange(j).getValues())
-                   for i in range(check.getNumTasks()) if check.getTask(i).getTypeCode()
-                   == libsedml.SEDML_TASK_REPEATEDTASK
-                   for j in range(check.getTask(i).getNumRanges())
-                   if check.getTask(i).getRange(j).getTypeCode() == libsedml.SEDML_RANGE_VECTORRANGE]
+        tasks = [check.getTask(i) for i in range(check.getNumTasks())]
+        ranges = [task.getRange(j) for task in tasks
+                  if task.getTypeCode() == libsedml.SEDML_TASK_REPEATEDTASK
+                  for j in range(task.getNumRanges())]
+        written = [list(r.getValues()) for r in ranges
+                   if r.getTypeCode() == libsedml.SEDML_RANGE_VECTORRANGE]
         if written != self.vectors:
             raise RuntimeError("SED-ML vector ranges were not written exactly")
         return text

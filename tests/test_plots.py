@@ -7,8 +7,13 @@ import pytest
 
 from analysis.engine import DEFAULT_SBML
 from analysis.loader import Model
-from analysis.plots import (curve_style, dose_response_figure, flat_range, scan_lines,
-                            timecourse_grid)
+from analysis.plots import (
+    curve_style,
+    dose_response_figure,
+    flat_range,
+    scan_lines,
+    timecourse_grid,
+)
 from analysis.units import time_label, unit_labels
 
 
@@ -109,7 +114,8 @@ def test_scan_line_that_does_not_change_is_flat_with_its_range():
         "value_at_reference": 2.0 + 1e-9 * np.arange(6)})
     fig, ax = plt.subplots()
     scan_lines(fits, "pAKT", ax, reference_dose=1.0, dose_unit="nM", time=10.0)
-    lines = {line.get_label(): line for line in ax.get_lines() if not line.get_label().startswith("_")}
+    lines = {line.get_label(): line for line in ax.get_lines()
+             if not line.get_label().startswith("_")}
     flat = [label for label in lines if "constant" in label]
     assert len(flat) == 2 and all(np.ptp(lines[label].get_ydata()) == 0.0 for label in flat)
     assert "response at 1 nM / healthy: constant 1" in " ".join(flat)

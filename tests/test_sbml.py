@@ -87,8 +87,9 @@ def test_ids_are_readable_and_names_present():
 
 
 NAME_LENGTH = 48
+PLACES = "extracellular|plasma membrane|cytosol|endosome|GLUT4 storage vesicle"
 SPECIES_NAME = re.compile(r"[A-Za-z0-9]+( p[A-Z][0-9]+)*(:[A-Za-z0-9]+( p[A-Z][0-9]+)*)* "
-                          r"\((extracellular|plasma membrane|cytosol|endosome|GLUT4 storage vesicle)\)")
+                          rf"\(({PLACES})\)")
 
 
 def test_names_are_short_unique_typeable_labels_with_notes():
@@ -107,7 +108,8 @@ def test_names_are_short_unique_typeable_labels_with_notes():
             else:
                 assert "(" not in name and ")" not in name, (kind, name)
     assert model.getSpecies("IRS1_pY612_PI3K__cyt").getName() == "IRS1 pY612:PI3K (cytosol)"
-    assert model.getSpecies("INS2_INSR_pY1150__pm").getName() == "INS:INS:INSR pY1150 (plasma membrane)"
+    assert model.getSpecies("INS2_INSR_pY1150__pm").getName() == \
+        "INS:INS:INSR pY1150 (plasma membrane)"
     assert model.getParameter("scale_GLUT4_total").getName() == "scale_GLUT4_total"
     # the long descriptions and the BioNetGen patterns moved into the notes
     assert "IRS1(y612~p,s307~u,p85!1).PI3K(irs!1)" in \

@@ -9,8 +9,8 @@ import numpy as np
 
 from ..cli import add_catalogue_option, add_output_options, analysis
 from ..doseresponse import THRESHOLDS, compensation_table, dose_response, log_doses
-from ..plots import dose_response_figure, kahn_map, timecourse_grid
 from ..engine import SETTLE_TIME
+from ..plots import dose_response_figure, kahn_map, timecourse_grid
 from ..report import Links, write_report
 from . import common
 
