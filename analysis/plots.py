@@ -260,7 +260,7 @@ def kahn_map(table, ax=None, ec50_threshold=1.25, emax_threshold=0.8, title=""):
 def indices_bars(table, readout, method, ax=None, unit="", title=""):
     """Sobol S1/ST or Morris mu*/sigma of one readout as bars with error bars
     (Sobol indices are fractions of the variance; Morris effects carry the
-    readout's ``unit`` per unit of strength)."""
+    readout's ``unit`` per plausible range of the factor, SALib's normalised step)."""
     ax = ax or plt.gca()
     part = table[(table.readout == readout) & (table.status == "ok")]
     if method == "sobol":
@@ -275,7 +275,7 @@ def indices_bars(table, readout, method, ax=None, unit="", title=""):
         ax.barh(y - 0.2, part.mu_star, 0.4, xerr=part.mu_star_conf, label="mu* (influence)",
                 capsize=2)
         ax.barh(y + 0.2, part.sigma, 0.4, label="sigma (interactions / non-linearity)")
-        per = "per unit strength (of ln strength for fold changes)"
+        per = "per plausible range"  # SALib divides by the step in the unit hypercube
         ax.set_xlabel(axis(f"Morris elementary effect on {readout}",
                            f"{unit} {per}" if unit else per))
     ax.set_yticks(y, part.factor, fontsize=7)
