@@ -41,7 +41,7 @@ def sensitivity_heatmap(df, measure, ax=None, top=30, title=""):
     matrix = part.pivot_table(index="parameter", columns="readout", values="coefficient",
                               aggfunc="first", dropna=False).reindex(columns=readouts)
     matrix = _top_rows(matrix, top)
-    _heatmap(matrix, ax, "d ln(readout) / d ln(parameter) (dimensionless)")
+    _heatmap(matrix, ax, "d ln(readout) / d ln(parameter)\n(dimensionless)")
     ax.set_xlabel("readout")
     ax.set_ylabel("parameter (perturbed)")
     ax.set_title(title or f"scaled sensitivities: {measure}", fontsize=10)
@@ -60,7 +60,7 @@ def control_heatmap(df, ax=None, top=25, title=""):
                             aggfunc="first", sort=False)
     matrix = _top_rows(matrix, top)
     matrix = _top_rows(matrix.T, top).T
-    _heatmap(matrix, ax, "scaled control coefficient (dimensionless)")
+    _heatmap(matrix, ax, "scaled control coefficient\n(dimensionless)")
     ax.set_xlabel("reaction (perturbed)")
     ax.set_ylabel("flux (reaction)" if row == "flux" else "species")
     kind = "flux" if row == "flux" else "concentration"

@@ -1,4 +1,6 @@
 """local-sensitivity: scaled sensitivity coefficients of every readout to every parameter."""
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -48,12 +50,8 @@ def run(args):
         part = table[table.measure == measure]
         height = 2.0 + 0.22 * min(args.top, part.parameter.nunique())
         fig, ax = plt.subplots(figsize=(2.5 + 0.45 * part.readout.nunique(), height))
-        when = ("at the stimulated steady state" if measure == "steady_state"
-                else f"{args.time:g} min after the step")
         sensitivity_heatmap(table, measure, ax=ax, top=args.top,
-                            title=f"scaled sensitivities ({measure}): {when} to "
-                                  f"{args.dose:g} {units.get(sim.input_id, '')} {sim.input_id}; "
-                                  f"EC50/Emax over {len(doses)} doses")
+                            title=measure_title(measure, args, sim, units, len(doses)))
         common.save_figure(fig, args, f"local_sensitivity_{measure}")
     bad = int((table.status != "ok").sum())
     readout = DOSE_RESPONSE_READOUT if DOSE_RESPONSE_READOUT in sim.readouts else sim.readouts[0]
@@ -65,6 +63,18 @@ def run(args):
         print(top[["parameter", "coefficient", "value"]].to_string(index=False))
     if bad:
         print(f"{bad} coefficient(s) undefined; see the status column")
+
+
+def measure_title(measure, args, sim, units, n_doses):
+    """The figure title of one measure: what was read out, at which dose and time."""
+    dose = f"{args.dose:g} {units.get(sim.input_id, '')} {sim.input_id}"
+    if measure == "steady_state":
+        when = f"steady state with {dose}"
+    elif measure in ("ec50", "emax"):
+        when = f"{measure} of the {args.time:g}-min dose-response ({n_doses} doses)"
+    else:
+        when = f"{args.time:g} min after the step to {dose}"
+    return textwrap.fill(f"scaled sensitivities: {when}", 45)
 
 
 def arguments(parser):
