@@ -1,5 +1,6 @@
 """COMBINE archives of our experiments: structure, executed by the real COPASI and
 by tellurium against the engine's numbers, and bad input."""
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -153,6 +154,32 @@ def test_tellurium_runs_every_archive(archives, expected):
     worst["scan"] = max(relative_difference(ours[r], scan[r][1]) for r in readouts)
     print("tellurium, largest relative difference:", worst)
     assert max(worst.values()) <= 1e-6, worst
+
+
+def test_archives_follow_the_protocol_options(tmp_path):
+    # --doses, --time, --reference-dose and --scan-points change the Protocol, and the
+    # archives (and their metadata) take the experiment from it.
+    assert main(["export-omex", "dose-response", "scan", "--doses", "5", "--time", "15",
+                 "--reference-dose", "2", "--scan-points", "3", "--out", str(tmp_path)]) == 0
+    docs = {}
+    for name in ("dose_response_healthy", f"scan_{SCAN}"):
+        with zipfile.ZipFile(tmp_path / f"{name}.omex") as z:
+            docs[name] = libsedml.readSedMLFromString(z.read("experiment.sedml").decode())
+    for doc in docs.values():
+        simulation = doc.getSimulation(0)
+        assert simulation.getOutputStartTime() == DEFAULT.settle_time
+        assert simulation.getOutputEndTime() == DEFAULT.settle_time + 15.0
+    doses = docs["dose_response_healthy"].getTask("dose_response").getRange(0)
+    assert (doses.getStart(), doses.getEnd(), doses.getNumberOfPoints()) == (1e-3, 1e3, 4)
+    scan = docs[f"scan_{SCAN}"]
+    assert scan.getTask("scan").getRange(0).getNumberOfPoints() == 2   # 3 strengths
+    changes = {c.getTarget(): c.getNewValue() for c in scan.getModel(0).getListOfChanges()}
+    assert float(changes["/sbml:sbml/sbml:model/sbml:listOfParameters/sbml:parameter"
+                         "[@id='insulin_dose']/@value"]) == 2.0
+    meta = json.loads((tmp_path / "metadata.json").read_text())["archives"]
+    assert {k: meta["settings"]["protocol"][k] for k in
+            ("dose_count", "readout_time", "reference_dose", "scan_points")} == \
+        {"dose_count": 5, "readout_time": 15.0, "reference_dose": 2.0, "scan_points": 3}
 
 
 # ---------------------------------------------------------------- bad input
