@@ -51,6 +51,9 @@ COMMANDS = {
                                 "mechanism and cause"),
     "bench": ("bench", "run", "speed: ms per simulation against the libroadrunner floor, "
                               "COPASI and PySB; Sobol throughput"),
+    "export-omex": ("export_omex", "run", "COMBINE archives (SBML + SED-ML) of a time course, "
+                                          "dose-responses and a mechanism scan, for COPASI and "
+                                          "tellurium"),
     "mechanisms": ("listing", "mechanisms", "list the resistance mechanisms of the catalogue"),
     "causes": ("listing", "causes", "list the causes (combinations of mechanisms) of the "
                                     "catalogue"),

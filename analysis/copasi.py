@@ -194,3 +194,94 @@ def edit_and_save(path_in: str | os.PathLike, path_out: str | os.PathLike,
         unload(dm)
     check_sbml(path_out)
     return str(path_out)
+
+
+def _sbml_ids(dm, annotated, dimension):
+    """SBML ids of the rows (0) or columns (1) of a COPASI annotated matrix; None
+    where an entry is not a model object (COPASI's 'Summation Error' column)."""
+    ids = []
+    for cn in annotated.getAnnotationsCN(dimension):
+        obj = dm.getObject(COPASI.CCommonName(cn))
+        ids.append(obj.getSBMLId() if obj is not None and hasattr(obj, "getSBMLId") else None)
+    return ids
+
+
+def _tidy_matrix(dm, annotated, row_name):
+    array = annotated.getArray()
+    rows, cols = _sbml_ids(dm, annotated, 0), _sbml_ids(dm, annotated, 1)
+    records = [(r, c, array.get(i, j)) for i, r in enumerate(rows) if r
+               for j, c in enumerate(cols) if c]
+    return pd.DataFrame(records, columns=[row_name, "reaction", "coefficient"])
+
+
+def control_coefficients(path: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """COPASI's MCA task (Reder method) on the SBML file ``path``, started from its
+    initial state (it first runs COPASI's steady-state task from there).
+
+    Returns (flux_control, concentration_control): scaled coefficients by SBML
+    id, columns flux/species, reaction, coefficient, as ``analysis.mca`` does.
+    COPASI leaves out species that no reaction changes.
+    """
+    dm = load(path)
+    try:
+        COPASI.CCopasiMessage.clearDeque()
+        task = dm.getTask(basico.T.MCA)
+        task.getProblem().setSteadyStateRequested(True)
+        ok = task.initializeRaw(COPASI.CCopasiTask.OUTPUT_UI) and task.processRaw(True)
+        if not ok:
+            raise UserError(f"COPASI's MCA failed on {path}: {_messages()}")
+        method = task.getMethod()
+        return (_tidy_matrix(dm, method.getScaledFluxCCAnn(), "flux"),
+                _tidy_matrix(dm, method.getScaledConcentrationCCAnn(), "species"))
+    finally:
+        unload(dm)
+
+
+def _read_report(path):
+    """A COPASI report written as 'a, b, c, ' lines (blank lines between scan
+    iterations): a DataFrame with the header's columns."""
+    lines = [ln.rstrip().rstrip(",") for ln in Path(path).read_text().splitlines()]
+    rows = [[cell.strip() for cell in ln.split(",")] for ln in lines if ln.strip()]
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame([[float(c) for c in row] for row in rows[1:]], columns=rows[0])
+
+
+def run_archive(path: str | os.PathLike,
+                folder: str | os.PathLike) -> dict[str, pd.DataFrame]:
+    """Import the COMBINE archive ``path`` into COPASI (as File > Import COMBINE
+    archive does: its SBML and master SED-ML become the model, the tasks and the
+    reports) and run every scheduled task whose report the SED-ML defined.
+
+    Reports go to ``folder`` with 17 significant digits. Returns {task name:
+    DataFrame of the report}. Raises UserError if COPASI cannot open the
+    archive or a task fails."""
+    if not Path(path).is_file():
+        raise UserError(f"archive not found: {path}")
+    COPASI.CCopasiMessage.clearDeque()
+    dm = basico.create_datamodel()
+    try:
+        if not dm.openCombineArchive(str(Path(path).resolve()), None, True):
+            raise UserError(f"COPASI cannot open {path}: {_messages()}")
+        COPASI.CCopasiMessage.clearDeque()
+        results = {}
+        tasks = dm.getTaskList()
+        for i in range(tasks.size()):
+            task = tasks.get(i)
+            report = task.getReport()
+            if not task.isScheduled() or not report.getTarget():
+                continue
+            report.getReportDefinition().setPrecision(17)
+            out = Path(folder) / f"{task.getObjectName()}.txt"
+            report.setTarget(str(out))
+            report.setAppend(False)
+            report.setConfirmOverwrite(False)
+            ok = task.initializeRaw(COPASI.CCopasiTask.OUTPUT_UI) and task.processRaw(True)
+            task.restore()
+            if not ok:
+                raise UserError(f"COPASI task {task.getObjectName()} of {path} failed: "
+                                f"{_messages()}")
+            results[task.getObjectName()] = _read_report(out)
+        return results
+    finally:
+        basico.remove_datamodel(dm)

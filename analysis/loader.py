@@ -88,6 +88,22 @@ def consistency_report(path: str | os.PathLike, units: bool = True) -> dict[str,
     return report
 
 
+def unit_id(sbml: libsbml.Model, element: libsbml.SBase) -> str:
+    """Declared unit id of ``element`` (a species, parameter or compartment of
+    ``sbml``), else the id of an equivalent unit definition of the model; '' if none."""
+    # Species: always the derived units (concentration, not substance).
+    if not isinstance(element, libsbml.Species) and element.getUnits():
+        return element.getUnits()
+    derived = element.getDerivedUnitDefinition()
+    if derived is None or derived.getNumUnits() == 0:
+        return ""
+    for i in range(sbml.getNumUnitDefinitions()):
+        ud = sbml.getUnitDefinition(i)
+        if libsbml.UnitDefinition.areEquivalent(ud, derived):
+            return ud.getId()
+    return ""
+
+
 class Model:
     """One SBML file loaded into libroadrunner.
 
@@ -213,18 +229,7 @@ class Model:
 
     # ----- table -----------------------------------------------------------
     def _unit_id(self, element):
-        """Declared unit id of ``element``, else the id of an equivalent model unit definition."""
-        # Species: always the derived units (concentration, not substance).
-        if not isinstance(element, libsbml.Species) and element.getUnits():
-            return element.getUnits()
-        derived = element.getDerivedUnitDefinition()
-        if derived is None or derived.getNumUnits() == 0:
-            return ""
-        for i in range(self.sbml.getNumUnitDefinitions()):
-            ud = self.sbml.getUnitDefinition(i)
-            if libsbml.UnitDefinition.areEquivalent(ud, derived):
-                return ud.getId()
-        return ""
+        return unit_id(self.sbml, element)
 
     def describe(self) -> pd.DataFrame:
         """Table of ids: columns id, kind, name, value (current), units."""

@@ -46,6 +46,7 @@ class Protocol:
     stimulus_dose: float = 100.0     # the time course's insulin step
     timecourse_end: float = 60.0
     max_dose: float = 1e4            # highest dose tried when compensating
+    scan_points: int = 11            # strengths in a 1-D mechanism scan
     ec50_ratio_threshold: float = 1.25   # Kahn: above, reduced sensitivity
     emax_ratio_threshold: float = 0.8    # Kahn: below, reduced responsiveness
 
@@ -121,6 +122,9 @@ class Protocol:
                                 f"got {getattr(self, name)!r}")
         if not self.input_id or not isinstance(self.input_id, str):
             raise UserError(f"protocol input_id must be an id, got {self.input_id!r}")
+        if not (isinstance(self.scan_points, int) and self.scan_points >= 2):
+            raise UserError(f"{self.scan_points!r} scan point(s): a scan needs at least 2 "
+                            "points")
         if self.dose_count < 4:
             raise UserError(f"{self.dose_count} doses: a dose-response needs at least 4 doses")
         if self.dose_low >= self.dose_high:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .backends.base import Backend
+    from .backends.base import Backend, SolverOptions
     from .protocol import Protocol
 
 KAHN_TABLE_COLUMNS = ["scenario", "kind", "ec50", "emax", "ec50_ratio", "emax_ratio",
@@ -46,6 +46,25 @@ def protocol_text(protocol: Protocol) -> str:
             f"{protocol.emax_ratio_threshold:g}: reduced responsiveness (Kahn 1978).")
 
 
+def protocol_section(protocol: Protocol, options: SolverOptions, backend: str) -> str:
+    """The settle-then-step protocol every figure and table of the report follows,
+    with the solver settings, and where to find it as SED-ML."""
+    return (f"Every run sets the scenario's parameters, settles the model to its basal steady "
+            f"state with {protocol.input_id} at 0 (steady-state solver, residual <= "
+            f"{protocol.settle_rate:g} per min; if it cannot show that, "
+            f"{protocol.settle_time:g} min simulated), then steps {protocol.input_id} to the "
+            f"dose at t = 0 and reads out {protocol.readout_time:g} min later. Dose-responses: "
+            f"{protocol.dose_count} log-spaced doses from {protocol.dose_low:g} to "
+            f"{protocol.dose_high:g} nM, a four-parameter Hill fit per readout. Kahn 1978: "
+            f"EC50 ratio > {protocol.ec50_ratio_threshold:g} is reduced sensitivity, Emax ratio "
+            f"< {protocol.emax_ratio_threshold:g} reduced responsiveness. Compensation: the "
+            f"dose that restores the healthy response at {protocol.reference_dose:g} nM (up to "
+            f"{protocol.max_dose:g} nM). Solver: the {backend} backend, relative tolerance "
+            f"{options.relative_tolerance:g}, absolute {options.absolute_tolerance:g}. The same "
+            "protocol, as SBML events and SED-ML, is in the COMBINE archives of `python -m "
+            "analysis export-omex` (last section).")
+
+
 def _image(path):
     data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(Path(path).name)}">'
@@ -63,9 +82,19 @@ text-align:right;border-bottom:1px solid #eee}table.t td:first-child{text-align:
 img{max-width:100%;margin:.5em 0}.meta{font-size:.8em;color:#666}figcaption{font-size:.8em}"""
 
 
+class Links(list):
+    """A report item: (text, href) pairs shown as a list of links."""
+
+
+def _links(items):
+    rows = "".join(f'<li><a href="{html.escape(href)}">{html.escape(text)}</a></li>'
+                   for text, href in items)
+    return f"<ul>{rows}</ul>"
+
+
 def write_report(path: str | os.PathLike, title: str, sections: Sequence[tuple[str, str, list]],
                  metadata: Mapping[str, Any]) -> Path:
-    """``sections``: list of (heading, text, [DataFrame | image path, ...])."""
+    """``sections``: list of (heading, text, [DataFrame | Links | image path, ...])."""
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
              f"</title><style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>",
              f"<p class='meta'>model {html.escape(str(metadata.get('model_file')))} "
@@ -76,6 +105,8 @@ def write_report(path: str | os.PathLike, title: str, sections: Sequence[tuple[s
         for item in items:
             if isinstance(item, pd.DataFrame):
                 parts.append(_table(item))
+            elif isinstance(item, Links):
+                parts.append(_links(item))
             else:
                 parts.append(f"<figure>{_image(item)}<figcaption>{html.escape(str(item))}"
                              "</figcaption></figure>")

@@ -17,6 +17,7 @@ import pandas as pd
 from .backends.base import Backend
 from .doseresponse import classify, fit_points, simulate_doses
 from .errors import UserError
+from .protocol import DEFAULT
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue, Mechanism
@@ -24,9 +25,11 @@ if TYPE_CHECKING:
 INTERACTION_BAND = 0.05   # |ratio - 1| below this is 'independent'
 
 
-def strengths(mechanism: Mechanism, points: int = 11, low: float | None = None,
+def strengths(mechanism: Mechanism, points: int | None = None, low: float | None = None,
               high: float | None = None) -> np.ndarray:
-    """Strengths across a mechanism's plausible range (log-spaced for fold changes)."""
+    """Strengths across a mechanism's plausible range (log-spaced for fold changes);
+    ``points`` defaults to the protocol's scan points."""
+    points = DEFAULT.scan_points if points is None else points
     if points < 2:
         raise UserError(f"{points} scan point(s): a scan needs at least 2 points")
     lo, hi = mechanism.range

@@ -39,35 +39,40 @@ def _heatmap(matrix, ax, label):
 
 
 def sensitivity_heatmap(df: pd.DataFrame, measure: str, ax: Axes | None = None,
-                        top: int = 30) -> Axes:
+                        top: int = 30, title: str = "") -> Axes:
     """Parameters (rows) x readouts (columns) of the scaled sensitivity coefficients
     of one measure; the ``top`` parameters by largest |coefficient| over readouts.
-    ``df``: parameter, readout, measure, coefficient (a local_sensitivity table)."""
+    ``df``: parameter, readout, measure, coefficient (a local_sensitivity table);
+    ``title`` should name the dose and the readout time."""
     ax = ax or plt.gca()
     part = df[df.measure == measure]
     readouts = list(dict.fromkeys(part.readout))
     matrix = part.pivot_table(index="parameter", columns="readout", values="coefficient",
                               aggfunc="first", dropna=False).reindex(columns=readouts)
     matrix = _top_rows(matrix, top)
-    _heatmap(matrix, ax, "d ln(readout) / d ln(parameter)")
-    ax.set_title(f"scaled sensitivities: {measure}", fontsize=10)
+    _heatmap(matrix, ax, "d ln(readout) / d ln(parameter)\n(dimensionless)")
+    ax.set_xlabel("readout")
+    ax.set_ylabel("parameter (perturbed)")
+    ax.set_title(title or f"scaled sensitivities: {measure}", fontsize=10)
     return ax
 
 
-def control_heatmap(df: pd.DataFrame, ax: Axes | None = None, top: int = 25) -> Axes:
+def control_heatmap(df: pd.DataFrame, ax: Axes | None = None, top: int = 25,
+                    title: str = "") -> Axes:
     """Control coefficients: rows are the fluxes (column ``flux``) or species
     (column ``species``), columns the reactions; the ``top`` rows and the ``top``
     reactions by largest |coefficient|. ``df``: a flux_control or
-    concentration_control table (row id, reaction, coefficient)."""
+    concentration_control table (row id, reaction, coefficient); ``title``
+    should name the steady state (the dose)."""
     ax = ax or plt.gca()
     row = "flux" if "flux" in df.columns else "species"
     matrix = df.pivot_table(index=row, columns="reaction", values="coefficient",
                             aggfunc="first", sort=False)
     matrix = _top_rows(matrix, top)
     matrix = _top_rows(matrix.T, top).T
-    _heatmap(matrix, ax, "scaled control coefficient")
+    _heatmap(matrix, ax, "scaled control coefficient\n(dimensionless)")
     ax.set_xlabel("reaction (perturbed)")
-    ax.set_ylabel(row)
+    ax.set_ylabel("flux (reaction)" if row == "flux" else "species")
     kind = "flux" if row == "flux" else "concentration"
-    ax.set_title(f"{kind} control coefficients", fontsize=10)
+    ax.set_title(title or f"{kind} control coefficients", fontsize=10)
     return ax

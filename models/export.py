@@ -4,8 +4,12 @@ PySB's own export writes ``__sN`` ids, amounts, one compartment and no units.
 Here the network that BioNetGen generates from the rules is written with
 libSBML instead:
 
-* species ids from the molecular pattern (``IRS1_pY612_PI3K__cyt``), names in
-  BioNetGen notation, placed in their compartment (compartments.py);
+* species ids from the molecular pattern (``IRS1_pY612_PI3K__cyt``), placed in
+  their compartment (compartments.py);
+* names a modeler can type in COPASI, unique per element kind: species
+  ``IRS1 pY612:PI3K (cytosol)``, parameters and reactions by their id,
+  compartments in words; the long descriptions, units, sources and BioNetGen
+  patterns go into each element's XHTML notes;
 * concentrations in nM. The rules count every cell species per litre of
   cytosol, so a species in compartment C enters each rate law as
   ``[S] * C / cytosol`` and every kinetic law is ``cytosol * (PySB rate)``:
@@ -17,6 +21,7 @@ libSBML instead:
 """
 from __future__ import annotations
 
+import html
 import os
 from collections import Counter
 from pathlib import Path
@@ -113,9 +118,32 @@ def species_id(species: ComplexPattern) -> str:
     return f"{'_'.join(parts)}__{SHORT[compartment_of(species)]}"
 
 
-def species_name(pattern: ComplexPattern) -> str:
+def _label(mp):
+    """One molecule of a species in words: name plus phosphosites, ``IRS1 pY612``."""
+    return _token(mp).replace("_", " ")
+
+
+def compartment_name(place: str) -> str:
+    """A compartment in words: ``plasma membrane``, ``GLUT4 storage vesicle``."""
+    return place.replace("_", " ").replace("glut4", "GLUT4")
+
+
+def species_name(species: ComplexPattern) -> str:
+    """Short readable name, e.g. ``INS:INSR pY1150 (plasma membrane)``: molecules
+    joined by ':', each with its phosphosites, then the compartment."""
+    molecules = ":".join(_label(mp) for mp in species.monomer_patterns)
+    return f"{molecules} ({compartment_name(compartment_of(species))})"
+
+
+def bng_pattern(pattern: ComplexPattern) -> str:
     """BioNetGen notation, e.g. ``INS(ir!1).INSR(a1!1,a2,y1150~u,loc~pm)``."""
     return format_complexpattern(pattern)
+
+
+def notes(*paragraphs: str) -> str:
+    """XHTML notes: one paragraph per text (escaped)."""
+    body = "".join(f"<p>{html.escape(text, quote=False)}</p>" for text in paragraphs if text)
+    return f'<body xmlns="http://www.w3.org/1999/xhtml">{body}</body>'
 
 
 # ---------------------------------------------------------------- math
@@ -142,9 +170,11 @@ class _Writer:
         self.sbml = self.doc.createModel()
         self.level, self.version = level, version
         self.ids = [species_id(s) for s in model.species]
-        dup = [i for i, n in Counter(self.ids).items() if n > 1]
-        if dup:
-            raise ExportError(f"species ids not unique: {dup}")
+        self.names = [species_name(s) for s in model.species]
+        for what, values in (("ids", self.ids), ("names", self.names)):
+            dup = [i for i, n in Counter(values).items() if n > 1]
+            if dup:
+                raise ExportError(f"species {what} not unique: {dup}")
         self.places = [compartment_of(s) for s in model.species]
         self.symbols = {}  # __sN -> sympy expression in SBML concentrations
         cyt = sympy.Symbol(REFERENCE)
@@ -182,7 +212,7 @@ class _Writer:
         m.setId(self.pysb.name)
         m.setName("Insulin signaling and insulin resistance (rule-based)")
         self.metaid(m)
-        m.setNotes(f'<body xmlns="http://www.w3.org/1999/xhtml"><p>{DESCRIPTION}</p></body>')
+        m.setNotes(notes(DESCRIPTION))
         self.annotate(m, libsbml.BQM_IS_DESCRIBED_BY,
                       [f"https://identifiers.org/pubmed:{p}" for p in PUBMED.values()], True)
         self.annotate(m, libsbml.BQM_IS_DERIVED_FROM,
@@ -206,7 +236,8 @@ class _Writer:
         for c in COMPARTMENTS:
             comp = self.sbml.createCompartment()
             comp.setId(c.name)
-            comp.setName(c.description)
+            comp.setName(compartment_name(c.name))
+            comp.setNotes(notes(c.description))
             comp.setSpatialDimensions(3)
             comp.setSize(c.size)
             comp.setUnits("pL")
@@ -223,8 +254,10 @@ class _Writer:
             par.setValue(p.value)
             par.setUnits(unit)
             par.setConstant(True)
+            par.setName(p.name)
             if record:
-                par.setName(record.description)
+                par.setNotes(notes(record.description, f"unit: {record.unit}",
+                                   f"source: {record.source}"))
             if unit in SBO_PARAMETER:
                 par.setSBOTerm(SBO_PARAMETER[unit])
         for e in self.pysb.expressions:
@@ -232,7 +265,8 @@ class _Writer:
             par.setId(e.name)
             par.setConstant(False)
             par.setUnits(EXPRESSION_UNITS.get(e.name) or self._unit_of(e.expr))
-            par.setName(f"{e.name} = {_formula(e.expr)}")
+            par.setName(e.name)
+            par.setNotes(notes(f"{e.name} = {_formula(e.expr)}"))
             rule = self.sbml.createAssignmentRule()
             rule.setVariable(e.name)
             rule.setMath(_math(e.expr))
@@ -241,8 +275,10 @@ class _Writer:
             par.setId(o.name)
             par.setConstant(False)
             par.setUnits("nM")
-            par.setName(f"{o.name}: {format_reactionpattern(o.reaction_pattern)} (nM per litre of "
-                        "cytosol)")
+            par.setName(o.name)
+            par.setNotes(notes(f"observable: every species matching "
+                               f"{format_reactionpattern(o.reaction_pattern)}, "
+                               "in nM per litre of cytosol"))
             par.setSBOTerm(196)
             terms = [c * self.symbols[sympy.Symbol(f"__s{s}")]
                      for s, c in zip(o.species, o.coefficients, strict=True)]
@@ -264,7 +300,8 @@ class _Writer:
             sp = self.sbml.createSpecies()
             sid, place = self.ids[i], self.places[i]
             sp.setId(sid)
-            sp.setName(species_name(s))
+            sp.setName(self.names[i])
+            sp.setNotes(notes(f"BioNetGen species: {bng_pattern(s)}"))
             sp.setCompartment(place)
             sp.setHasOnlySubstanceUnits(False)
             sp.setSubstanceUnits("zmol")
@@ -322,7 +359,9 @@ class _Writer:
             counts[base] += 1
             r = self.sbml.createReaction()
             r.setId(f"{base}_{counts[base]}")
-            r.setName(f"{rule_name}{' (reverse)' if reverse else ''}")
+            r.setName(r.getId())
+            r.setNotes(notes(f"rule {rule_name}{' (reverse)' if reverse else ''}: "
+                             f"{self._side(rxn['reactants'])} -> {self._side(rxn['products'])}"))
             r.setReversible(False)
             sbo = self._reaction_sbo(rule_name, reverse)
             if sbo:
@@ -340,6 +379,9 @@ class _Writer:
             law = r.createKineticLaw()
             law.setMath(_math(cyt * rxn["rate"].xreplace(self.symbols)))
             law.setSBOTerm(SBO_MASS_ACTION)
+
+    def _side(self, indices):
+        return " + ".join(self.names[i] for i in indices) or "nothing"
 
     @staticmethod
     def _reaction_sbo(rule_name, reverse):

@@ -38,6 +38,7 @@ def test_log_spaced_includes_both_ends():
     ({"readout_time": 0.0}, "readout time must be > 0"),
     ({"settle_values": {"insulin": 1.0}}, "must not hold the input"),
     ({"readout_time": 2e5}, "below the settle time"),
+    ({"scan_points": 1}, "at least 2 points"),
     ({"doses_count": 3}, "unknown protocol field(s) doses_count"),
 ])
 def test_bad_values_are_one_line(changes, message):

@@ -86,6 +86,59 @@ def test_ids_are_readable_and_names_present():
     assert "INS_binds_INSR_site1_1" in reaction_ids
 
 
+NAME_LENGTH = 48
+PLACES = "extracellular|plasma membrane|cytosol|endosome|GLUT4 storage vesicle"
+SPECIES_NAME = re.compile(r"[A-Za-z0-9]+( p[A-Z][0-9]+)*(:[A-Za-z0-9]+( p[A-Z][0-9]+)*)* "
+                          rf"\(({PLACES})\)")
+
+
+def test_names_are_short_unique_typeable_labels_with_notes():
+    model = _document(FILES[0]).getModel()
+    groups = {"species": model.getListOfSpecies(), "parameter": model.getListOfParameters(),
+              "reaction": model.getListOfReactions(), "compartment": model.getListOfCompartments()}
+    for kind, elements in groups.items():
+        names = [e.getName() for e in elements]
+        assert len(set(names)) == len(names), kind
+        for e in elements:
+            name = e.getName()
+            assert 0 < len(name) <= NAME_LENGTH, (kind, name)
+            assert not set(name) & set("~!.,="), (kind, name)  # no BioNetGen pattern syntax
+            if kind == "species":
+                assert SPECIES_NAME.fullmatch(name), name
+            else:
+                assert "(" not in name and ")" not in name, (kind, name)
+    assert model.getSpecies("IRS1_pY612_PI3K__cyt").getName() == "IRS1 pY612:PI3K (cytosol)"
+    assert model.getSpecies("INS2_INSR_pY1150__pm").getName() == \
+        "INS:INS:INSR pY1150 (plasma membrane)"
+    assert model.getParameter("scale_GLUT4_total").getName() == "scale_GLUT4_total"
+    # the long descriptions and the BioNetGen patterns moved into the notes
+    assert "IRS1(y612~p,s307~u,p85!1).PI3K(irs!1)" in \
+        model.getSpecies("IRS1_pY612_PI3K__cyt").getNotesString()
+    assert "multiplies GLUT4 synthesis" in model.getParameter("scale_GLUT4_total").getNotesString()
+    assert "IRS1(y612~p)" in model.getParameter("pIRS1_Y").getNotesString()
+    assert "INS (extracellular) + INSR (plasma membrane) -&gt; INS:INSR (plasma membrane)" in \
+        model.getReaction("INS_binds_INSR_site1_1").getNotesString()
+
+
+def test_copasi_addresses_parameters_and_species_by_name():
+    import basico
+    dm = copasi.load(FILES[0])
+    try:
+        for display in ("Values[scale_GLUT4_total]", "[IRS1 pY612:PI3K (cytosol)]"):
+            assert dm.findObjectByDisplayName(display).getObjectDisplayName() == display
+        basico.set_parameters("scale_GLUT4_total", exact=True, model=dm, initial_value=0.5)
+        basico.set_species("IRS1 pY612:PI3K (cytosol)", exact=True, model=dm,
+                           initial_concentration=0.25)
+        run = basico.run_time_course_with_output(
+            ["Time", "[IRS1 pY612:PI3K (cytosol)]", "Values[scale_GLUT4_total]"],
+            model=dm, duration=1e-6, intervals=1)
+        assert run.iloc[0].tolist()[1:] == pytest.approx([0.25, 0.5])
+        species = basico.get_species(model=dm)
+        assert species.loc["IRS1 pY612:PI3K (cytosol)", "sbml_id"] == "IRS1_pY612_PI3K__cyt"
+    finally:
+        copasi.unload(dm)
+
+
 def _resources(element):
     out = []
     for i in range(element.getNumCVTerms()):
@@ -192,5 +245,7 @@ def test_names_and_units_come_from_the_parameter_table_used(tmp_path):
     custom.write_text("\n".join(lines) + "\n")
     doc = libsbml.readSBMLFromString(to_sbml(generate(build_model(parameter_table=custom))))
     parameter = doc.getModel().getParameter("k_PTEN")
-    assert parameter.getName() == "PTEN rate from the custom table"
+    assert parameter.getName() == "k_PTEN"  # names are typeable ids; descriptions in notes
+    notes = parameter.getNotesString()
+    assert "PTEN rate from the custom table" in notes and "source: test table" in notes
     assert parameter.getValue() == 33.0 and parameter.getUnits() == "per_min"

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 # option name -> Protocol field, for the options a command has
 PROTOCOL_OPTIONS = {"input": "input_id", "time": "readout_time",
                     "reference_dose": "reference_dose", "ec50_threshold": "ec50_ratio_threshold",
-                    "emax_threshold": "emax_ratio_threshold", "max_dose": "max_dose"}
+                    "emax_threshold": "emax_ratio_threshold", "max_dose": "max_dose",
+                    "scan_points": "scan_points"}
 
 
 def protocol(args: Namespace) -> Protocol:
@@ -191,6 +192,16 @@ def progress_bar(total: int, desc: str) -> Any:
     from tqdm import tqdm
     return tqdm(total=total, desc=desc, unit="scenario", leave=False,
                 disable=total < 4, dynamic_ncols=True)
+
+
+def figure_units(sim: Backend) -> tuple[dict[str, str], str]:
+    """({readout or input id: unit label}, time unit label) from the SBML the
+    backend simulates, for figures."""
+    from ..loader import Model, check_sbml
+    from ..units import time_label, unit_labels
+    model = getattr(sim, "model", None)
+    sbml = model.sbml if isinstance(model, Model) else check_sbml(sim.path).getModel()
+    return unit_labels(sbml, [*sim.readouts, sim.input_id]), time_label(sbml)
 
 
 def main_readout(sim: Backend) -> str:

@@ -36,8 +36,12 @@ def run(args: Namespace) -> int | None:
     main = common.main_readout(sim)
     figure_readouts = [r for r in (main, "pAKT_T308") if r in sim.readouts]
     from ..plots import dose_response_figure
-    common.save_figure(dose_response_figure(points, fits, figure_readouts,
-                                            f"insulin dose-response, {args.time:g} min"),
+    units, _ = common.figure_units(sim)
+    protocol = sim.protocol
+    title = (f"{sim.input_id} dose-response: readouts {protocol.readout_time:g} min after the "
+             f"step ({len(protocol.doses)} doses)")
+    common.save_figure(dose_response_figure(points, fits, figure_readouts, title, units,
+                                            sim.input_id, protocol.readout_time),
                        args, "dose_response")
     failures = int((points.status != "ok").sum())
     print_kahn(fits, main)

@@ -47,8 +47,11 @@ def _run(args, method):
     import matplotlib.pyplot as plt
 
     from ..plots import indices_bars
+    units, _ = common.figure_units(sim)
     fig, ax = plt.subplots(figsize=(7, 0.3 * len(factors) + 1.5))
-    indices_bars(problem.indices, main, method, ax)
+    indices_bars(problem.indices, main, method, ax, units.get(main, ""),
+                 f"{method}: {main} {problem.time:g} min after {problem.dose:g} "
+                 f"{units.get(sim.input_id, '')} {sim.input_id}")
     common.save_figure(fig, args, f"{method}_{main}")
     _print(problem.indices, main, method)
     n = len(problem.outputs)

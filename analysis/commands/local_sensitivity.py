@@ -1,7 +1,9 @@
 """local-sensitivity: scaled sensitivity coefficients of every readout to every parameter."""
 from __future__ import annotations
 
+import textwrap
 from argparse import ArgumentParser, Namespace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,6 +18,11 @@ from ..local_sensitivity import (
 )
 from ..protocol import DEFAULT
 from . import common
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ..backends.base import Backend
 
 
 def run(args: Namespace) -> int | None:
@@ -47,11 +54,13 @@ def run(args: Namespace) -> int | None:
     import matplotlib.pyplot as plt
 
     from ..sensitivity_plots import sensitivity_heatmap
+    units, _ = common.figure_units(sim)
     for measure in table.measure.unique():
         part = table[table.measure == measure]
         height = 2.0 + 0.22 * min(args.top, part.parameter.nunique())
         fig, ax = plt.subplots(figsize=(2.5 + 0.45 * part.readout.nunique(), height))
-        sensitivity_heatmap(table, measure, ax=ax, top=args.top)
+        sensitivity_heatmap(table, measure, ax=ax, top=args.top,
+                            title=measure_title(measure, args, sim, units, len(doses)))
         common.save_figure(fig, args, f"local_sensitivity_{measure}")
     bad = int((table.status != "ok").sum())
     readout = DOSE_RESPONSE_READOUT if DOSE_RESPONSE_READOUT in sim.readouts else sim.readouts[0]
@@ -63,6 +72,19 @@ def run(args: Namespace) -> int | None:
         print(top[["parameter", "coefficient", "value"]].to_string(index=False))
     if bad:
         print(f"{bad} coefficient(s) undefined; see the status column")
+
+
+def measure_title(measure: str, args: Namespace, sim: Backend, units: Mapping[str, str],
+                  n_doses: int) -> str:
+    """The figure title of one measure: what was read out, at which dose and time."""
+    dose = f"{args.dose:g} {units.get(sim.input_id, '')} {sim.input_id}"
+    if measure == "steady_state":
+        when = f"steady state with {dose}"
+    elif measure in ("ec50", "emax"):
+        when = f"{measure} of the {args.time:g}-min dose-response ({n_doses} doses)"
+    else:
+        when = f"{args.time:g} min after the step to {dose}"
+    return textwrap.fill(f"scaled sensitivities: {when}", 45)
 
 
 def arguments(parser: ArgumentParser) -> None:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser, Namespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..backends import check_capability
 from ..cli import add_model_options, add_output_options, add_scenario_options
 from ..errors import UserError
-from ..mca import control_coefficients, summation_check
+from ..mca import control_coefficients, progress_steps, summation_check
 from ..protocol import DEFAULT
 from . import common
 
@@ -32,8 +32,11 @@ def run(args: Namespace) -> int | None:
     """Settle the scenario to its basal state, step insulin to --dose, reach the
     steady state (presimulation, then libroadrunner's steadyState with
     conserved-moiety analysis) and compute the scaled flux and concentration
-    control coefficients. Fluxes and species that are ~0 at that steady state
-    (|value| <= --zero) have undefined scaled coefficients and are left out.
+    control coefficients from the stoichiometry, the conservation relations and
+    the elasticities (not libroadrunner's, which are wrong with conserved
+    moieties in compartments of size other than 1). Fluxes and species that
+    are ~0 at that steady state (|value| <= --zero) have undefined scaled
+    coefficients and are left out.
 
     Writes flux_control (flux, reaction, coefficient) and concentration_control
     (species, reaction, coefficient), a heatmap of each, and prints the
@@ -45,7 +48,8 @@ def run(args: Namespace) -> int | None:
         raise UserError(f"--zero {args.zero:g}: the zero threshold must be >= 0")
     sim = mca_simulator(args)
     name, scenario = common.scenario(args, sim)
-    fcc, ccc, info = control_coefficients(sim, scenario, args.dose, args.zero)
+    with progress(progress_steps(sim)) as bar:
+        fcc, ccc, info = control_coefficients(sim, scenario, args.dose, args.zero, bar.update)
     settings = {"dose": args.dose, "steady_state": info}
     meta = common.metadata(args, sim, "mca", name, scenario, settings)
     common.write(fcc, args, "flux_control", meta)
@@ -53,12 +57,16 @@ def run(args: Namespace) -> int | None:
     import matplotlib.pyplot as plt
 
     from ..sensitivity_plots import control_heatmap
+    units, _ = common.figure_units(sim)
     for table, title in ((fcc, "flux_control"), (ccc, "concentration_control")):
         if table.empty:
             print(f"no {title.replace('_', ' ')} coefficient defined; no heatmap")
             continue
         fig, ax = plt.subplots(figsize=(11, 8))
-        control_heatmap(table, ax=ax, top=args.top)
+        control_heatmap(table, ax=ax, top=args.top,
+                        title=f"{title.replace('_', ' ')} coefficients ({name}) at the steady "
+                              f"state with {sim.input_id} held at {args.dose:g} "
+                              f"{units.get(sim.input_id, '')}")
         common.save_figure(fig, args, title)
     check = summation_check(fcc, ccc)
     print(f"\nsteady state ({name}): {sim.input_id} {info['dose']:g}, residual "
@@ -72,6 +80,12 @@ def run(args: Namespace) -> int | None:
         part = check[check.kind == kind]
         value = f"{part.deviation.abs().max():.3g}" if len(part) else "n/a"
         print(f"summation theorem, {label} over {len(part)} {kind}: {value}")
+
+
+def progress(total: int) -> Any:
+    from tqdm import tqdm
+    return tqdm(total=total, desc="mca (steady state, elasticities)", unit="step", leave=False,
+                dynamic_ncols=True)
 
 
 def arguments(parser: ArgumentParser) -> None:

@@ -2,6 +2,8 @@
 mechanism and cause, their figures, and the figures of earlier analyses."""
 from __future__ import annotations
 
+import os
+import zipfile
 from argparse import ArgumentParser, Namespace
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import numpy as np
 
 from ..cli import add_catalogue_option, add_output_options
 from ..protocol import DEFAULT
-from ..report import kahn_table, protocol_text, write_report
+from ..report import Links, kahn_table, protocol_section, protocol_text, write_report
 from . import common
 
 RESULTS = Path("results")
@@ -18,7 +20,7 @@ RESULTS = Path("results")
 def run(args: Namespace) -> int | None:
     """Dose-responses of every mechanism (at its resistant end) and every cause,
     their Kahn classes and the insulin each needs to restore the healthy glucose
-    uptake at the reference dose (1 nM); with the figures of any analysis already in
+    uptake at the protocol's reference dose; with the figures of any analysis already in
     results/."""
     sim = common.simulator(args)
     protocol = sim.protocol
@@ -35,6 +37,7 @@ def run(args: Namespace) -> int | None:
     figures = _figures(args, sim, points, fits, main, list(cat.causes))
     earlier = _earlier_sections(out)
     sections = [
+        ("Protocol", protocol_section(protocol, sim.options, sim.name), []),
         ("Healthy response", f"Settled at {protocol.input_id} 0, then "
          f"{protocol.stimulus_dose:g} nM at t = 0.", [figures["timecourse"]]),
         ("Sensitivity or responsiveness (Kahn 1978)",
@@ -48,6 +51,7 @@ def run(args: Namespace) -> int | None:
          [figures["mechanisms"]]),
     ]
     sections += earlier
+    sections += _archive_section(out)
     path = write_report(out / "index.html", "Insulin resistance: which disruption, and how much",
                         sections, meta)
     print(f"wrote {path}")
@@ -73,6 +77,31 @@ TITLES = {  # results/<folder> -> (heading, text, table file, columns to show)
 }
 
 
+def _archive_section(out):
+    """The COMBINE archives export-omex wrote into results/omex, linked."""
+    folder = RESULTS / "omex"
+    archives = sorted(folder.glob("*.omex")) if folder.is_dir() else []
+    text = ("COMBINE archives (SBML with the protocol as an event, SED-ML with the CVODE "
+            "settings, README) written by `python -m analysis export-omex`. Open one in COPASI "
+            "with File > Import Combine Archive and run its task (Time Course or Parameter "
+            "Scan), or run it with tellurium (tesedml.executeCombineArchive).")
+    if not archives:
+        return [("Experiments as COMBINE archives (OMEX)",
+                 text + " None found in results/omex: run `python -m analysis export-omex`.",
+                 [])]
+    links = Links((f"{p.name}: {_archive_title(p)}", os.path.relpath(p.resolve(), out.resolve()))
+                  for p in archives)
+    return [("Experiments as COMBINE archives (OMEX)", text, [links])]
+
+
+def _archive_title(path):
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.read("README.txt").decode("utf-8").splitlines()[0]
+    except (OSError, KeyError, IndexError, zipfile.BadZipFile):
+        return "(no README)"
+
+
 def _earlier_sections(out):
     """One section per analysis folder under results/ (other than the report's own)."""
     import pandas as pd
@@ -80,7 +109,7 @@ def _earlier_sections(out):
         return []
     sections = []
     for folder in sorted(p for p in RESULTS.iterdir() if p.is_dir()):
-        if folder.resolve() == out.resolve():
+        if folder.resolve() == out.resolve() or folder.name == "omex":
             continue
         figures = sorted(folder.glob("*.png"))
         heading, text, table, columns = TITLES.get(
@@ -104,25 +133,36 @@ def _figures(args, sim, points, fits, main, causes):
 
     from ..plots import dose_response_figure, kahn_map, timecourse_grid
     protocol = sim.protocol
+    units, time_unit = common.figure_units(sim)
+    dose_unit = units.get(sim.input_id, "")
     healthy = sim.timecourse({}, protocol.stimulus_dose,
                              np.linspace(0, protocol.timecourse_end, 121))
     tidy = (healthy.reset_index().melt(id_vars="time", var_name="readout", value_name="value")
             .assign(scenario="healthy"))
-    figures = {"timecourse": common.save_figure(timecourse_grid(tidy, sim.readouts), args,
-                                                "healthy_timecourse")}
+    title = (f"healthy: {sim.input_id} stepped from 0 to {protocol.stimulus_dose:g} {dose_unit} "
+             "at t = 0 (after settling)")
+    figures = {"timecourse": common.save_figure(
+        timecourse_grid(tidy, sim.readouts, units, title, time_unit), args, "healthy_timecourse")}
     fig, ax = plt.subplots(figsize=(8, 6))
     kahn_map(main[main.scenario != "healthy"], ax, protocol.ec50_ratio_threshold,
-             protocol.emax_ratio_threshold)
+             protocol.emax_ratio_threshold,
+             title=f"glucose_uptake {protocol.readout_time:g} min after the step, "
+                   f"{protocol.dose_count} doses of {sim.input_id}")
     figures["kahn"] = common.save_figure(fig, args, "kahn_map")
     chosen = ["healthy"] + causes
+    title = f"causes: {sim.input_id} dose-response, {protocol.readout_time:g} min after the step"
     figures["causes"] = common.save_figure(
         dose_response_figure(points[points.scenario.isin(chosen)],
                              fits[fits.scenario.isin(chosen)], ["glucose_uptake", "pAKT_T308"],
-                             "causes"), args, "dose_response_causes")
+                             title, units, sim.input_id, protocol.readout_time), args,
+        "dose_response_causes")
     mechs = [s for s in points.scenario.unique() if s not in causes]
+    title = (f"mechanisms: {sim.input_id} dose-response, {protocol.readout_time:g} min after "
+             "the step")
     figures["mechanisms"] = common.save_figure(
         dose_response_figure(points[points.scenario.isin(mechs)],
-                             fits[fits.scenario.isin(mechs)], ["glucose_uptake"], "mechanisms"),
+                             fits[fits.scenario.isin(mechs)], ["glucose_uptake"], title, units,
+                             sim.input_id, protocol.readout_time),
         args, "dose_response_mechanisms")
     return figures
 

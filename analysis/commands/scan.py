@@ -1,6 +1,7 @@
 """scan, scan2d: mechanism strengths across their plausible ranges."""
 from __future__ import annotations
 
+import textwrap
 from argparse import ArgumentParser, Namespace
 
 import pandas as pd
@@ -18,12 +19,12 @@ def _mechanism(cat, name):
     return cat.mechanisms[name]
 
 
-def _common_arguments(parser, name, points):
+def _common_arguments(parser, name, points, dest="points"):
     add_model_options(parser)
     add_catalogue_option(parser)
     parser.add_argument("--allow-out-of-range", action="store_true",
                         help="accept strengths outside the plausible range")
-    parser.add_argument("--points", type=int, default=points,
+    parser.add_argument("--points", type=int, default=points, dest=dest,
                         help=f"strengths per mechanism (default {points})")
     parser.add_argument("--reference-dose", type=float, default=DEFAULT.reference_dose,
                         help="insulin dose of the single-dose readouts, nM "
@@ -43,7 +44,7 @@ def scan(args: Namespace) -> int | None:
     cat.check_targets(sim.parameter_ids())
     mech = _mechanism(cat, args.mechanism_name)
     low, high = args.range or (None, None)
-    values = strengths(mech, args.points, low, high)
+    values = strengths(mech, sim.protocol.scan_points, low, high)
     with common.progress_bar(len(values) + 1, f"scan {mech.name}") as bar:
         points, fits = scan_1d(sim, cat, mech.name, values, base=args.base_cause,
                                allow_out_of_range=args.allow_out_of_range, progress=bar,
@@ -56,11 +57,17 @@ def scan(args: Namespace) -> int | None:
     import matplotlib.pyplot as plt
 
     from ..plots import scan_lines
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
-    scan_lines(fits, main, axes[0])
+    protocol = sim.protocol
+    units, _ = common.figure_units(sim)
+    dose_unit = units.get(sim.input_id, "")
+    fig, axes = plt.subplots(2, 1, figsize=(8, 7.5))
     other = "pAKT_T308" if "pAKT_T308" in sim.readouts and main != "pAKT_T308" else main
-    scan_lines(fits, other, axes[1])
-    fig.suptitle(f"{mech.name}: {mech.description}", fontsize=9)
+    for ax, readout in zip(axes, (main, other), strict=True):
+        scan_lines(fits, readout, ax, protocol.reference_dose, dose_unit, protocol.readout_time)
+    fig.suptitle(textwrap.fill(f"{mech.name}: {mech.description}", 110)
+                 + f"\nEC50 and Emax of the {sim.input_id} dose-response "
+                   f"{protocol.readout_time:g} min after the step; response at "
+                   f"{protocol.reference_dose:g} {dose_unit}", fontsize=8)
     fig.tight_layout()
     common.save_figure(fig, args, f"scan_{mech.name}")
     table = fits[(fits.readout == main)][["strength", "ec50", "emax", "ec50_ratio", "emax_ratio",
@@ -76,7 +83,7 @@ def scan_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--range", type=float, nargs=2, metavar=("LOW", "HIGH"),
                         help="strengths to scan (default: the plausible range)")
     parser.add_argument("--base-cause", help="scan on top of a cause instead of healthy")
-    _common_arguments(parser, "scan", 11)
+    _common_arguments(parser, "scan", DEFAULT.scan_points, dest="scan_points")
 
 
 scan.arguments = scan_arguments
@@ -105,13 +112,19 @@ def scan2d(args: Namespace) -> int | None:
     import matplotlib.pyplot as plt
 
     from ..plots import heatmap
+    protocol = sim.protocol
+    units, _ = common.figure_units(sim)
+    at = (f"{main} {protocol.readout_time:g} min after {protocol.reference_dose:g} "
+          f"{units.get(sim.input_id, '')} {sim.input_id}")
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
-    heatmap(grid, main, "value_at_reference_fraction", axes[0])
-    heatmap(grid, main, "value_at_reference_interaction", axes[1])
+    heatmap(grid, main, "value_at_reference_fraction", axes[0], f"{at}: fraction of healthy")
+    heatmap(grid, main, "value_at_reference_interaction", axes[1],
+            f"{at}: synergy < 0 < masking")
     fig.tight_layout()
     common.save_figure(fig, args, stem)
     counts = grid[grid.readout == main].interaction.value_counts().to_dict()
-    print(f"\n{a.name} x {b.name}, {main} at {args.reference_dose:g} nM: {counts}")
+    print(f"\n{a.name} x {b.name}, {main} at {protocol.reference_dose:g} "
+          f"{units.get(sim.input_id, '')}: {counts}")
 
 
 def scan2d_arguments(parser: ArgumentParser) -> None:

@@ -34,7 +34,11 @@ def run(args: Namespace) -> int | None:
     common.write(tidy, args, "timecourse", meta)
     common.write(summary, args, "readouts", meta)
     from ..plots import timecourse_grid
-    common.save_figure(timecourse_grid(tidy, sim.readouts), args, "timecourse")
+    units, time_unit = common.figure_units(sim)
+    title = (f"{name}: {sim.input_id} stepped from 0 to {args.dose:g} "
+             f"{units.get(sim.input_id, '')} at t = 0 (after settling at 0)")
+    common.save_figure(timecourse_grid(tidy, sim.readouts, units, title, time_unit), args,
+                       "timecourse")
     print_summary(summary, name, args.dose)
 
 
