@@ -9,7 +9,6 @@ import pytest
 
 from analysis.catalogue import load_catalogue
 from analysis.cli import main
-from analysis.engine import DEFAULT_SBML, Simulator
 from analysis.hypotheses import (
     Hypothesis,
     check_data,
@@ -18,7 +17,9 @@ from analysis.hypotheses import (
     nested_tests,
     rank,
     run_hypotheses,
+    synthetic_data,
 )
+from analysis.resources import DEFAULT_SBML
 from analysis.results import read_table
 
 # uptake, Akt and AS160: enough to tell a receptor, a GLUT4 and an AS160 defect apart
@@ -27,21 +28,10 @@ DOSES = np.logspace(-2, 2, 8)
 CANDIDATES = ["IR_expression_down", "GLUT4_expression_down", "PTEN_up", "AS160_defect"]
 
 
-def synthetic(truth: dict, seed=7, relative_sd=0.04) -> pd.DataFrame:
-    """Healthy and resistant 10-min dose-responses of 3 readouts x 8 doses, with
-    Gaussian noise of sd = relative_sd x the readout's largest value."""
-    sim = Simulator(DEFAULT_SBML, readouts=READOUTS)
-    resistant = load_catalogue().scenario(mechanisms=truth).parameters
-    rng = np.random.default_rng(seed)
-    rows = []
-    for state, params in (("healthy", {}), ("resistant", resistant)):
-        frame = sim.response(params, DOSES, 10.0)
-        for r in READOUTS:
-            rows += [(r, d, 10.0, v, state) for d, v in zip(frame.dose, frame[r], strict=True)]
-    data = pd.DataFrame(rows, columns=["readout", "dose", "time", "clean", "state"])
-    data["sd"] = relative_sd * data.groupby("readout").clean.transform("max")
-    data["value"] = data.clean + rng.normal(0, 1, len(data)) * data.sd
-    return data.drop(columns="clean")
+def synthetic(truth: dict, seed=7) -> pd.DataFrame:
+    """Healthy and resistant 10-min dose-responses of 3 readouts x 8 doses (model-derived),
+    with Gaussian noise of sd = 4 % of the readout's largest value."""
+    return synthetic_data(truth, READOUTS, DOSES, seed=seed)
 
 
 # ------------------------------------------------------------------ hypothesis space

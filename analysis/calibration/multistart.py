@@ -29,6 +29,7 @@ class FitSettings:
     max_iterations: int = 300
     hierarchical: bool = True
     fd_step: float = 1e-4       # central differences, on the parameter scale (log10)
+    ftol: float = 1e-9          # L-BFGS-B: stop when the NLL decreases by less (relative)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -105,10 +106,10 @@ def pypesto_problem(objective: Objective, fd_step: float, x_guesses=None):
                            x_guesses=x_guesses)
 
 
-FTOL, GTOL = 1e-9, 1e-5      # L-BFGS-B: relative decrease of the NLL, projected gradient
+GTOL = 1e-5                  # L-BFGS-B: largest projected gradient at a stop
 
 
-def optimizer(max_iterations: int, ftol: float = FTOL):
+def optimizer(max_iterations: int, ftol: float = 1e-9):
     from pypesto.optimize import ScipyOptimizer
     return ScipyOptimizer(method="L-BFGS-B", options={"maxiter": max_iterations,
                                                       "ftol": ftol, "gtol": GTOL})
@@ -124,7 +125,8 @@ def run_start(task: StartTask) -> pd.DataFrame:
     calls0 = objective.calls
     t0 = time.perf_counter()
     try:
-        result = optimize.minimize(problem, optimizer(task.settings.max_iterations), n_starts=1,
+        result = optimize.minimize(problem, optimizer(task.settings.max_iterations,
+                                                      task.settings.ftol), n_starts=1,
                                    ids=[str(task.index)], progress_bar=False)
         best = result.optimize_result[0]
         x = np.asarray(best.x, dtype=float) if best.x is not None else np.full_like(x0, np.nan)

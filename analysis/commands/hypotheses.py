@@ -103,6 +103,11 @@ def print_ranking(result, top=10):
             print("\nstrengths of the best (95 % profile interval):")
             print(s[["rank", "hypothesis", "mechanism", "estimate", "ci_lower", "ci_upper",
                      "identifiable"]].to_string(index=False))
+    close = result.ranked[result.ranked.as_good_as_best & ~result.ranked.rejected]
+    if len(close) > 1:
+        print(f"\n{len(close)} hypotheses are within 2 AIC units of the best and not rejected: "
+              "these data do not tell them apart (measure more readouts, e.g. ones between "
+              "the mechanisms, to separate them)")
     if not result.ranked.p_value.notna().any():
         print("\nno chi-square test: the data give no sd, so the noise is estimated; "
               "ranking by AIC/BIC only")
