@@ -63,6 +63,8 @@ TARGETS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "pysb_over_ours": ("PySB >= 40x ours", lambda v: v >= 40),
     "sobol_full_seconds": ("Sobol N=512, all mechanisms, 2 cores <= 20 s", lambda v: v <= 20),
     "help_seconds": ("python -m analysis --help <= 0.5 s", lambda v: v <= 0.5),
+    "hypotheses_seconds": ("every single, pair and cause on 3 readouts x 8 doses, 2 cores "
+                           "<= 600 s", lambda v: v <= 600),
 }
 
 
@@ -325,6 +327,35 @@ def help_seconds(repeats: int = 5) -> float:
     return statistics.median(times)
 
 
+def calibration_objective() -> Callable[[], Any] | None:
+    """One objective evaluation of the shipped Brännmark 2010 problem at a new point
+    each call (so no settled state is re-used), or None where the problem is not
+    shipped (an installed package)."""
+    import itertools
+
+    from .calibration.multistart import objective_for
+    from .calibration.shipped import PROBLEMS_DIR
+    yaml = PROBLEMS_DIR / "brannmark2010" / "problem.yaml"
+    if not yaml.is_file():
+        return None
+    objective = objective_for(str(yaml))
+    x0 = objective.problem.x_nominal[objective.outer_index]
+    count = itertools.count(1)
+    return lambda: objective(x0 + 1e-4 * next(count))
+
+
+def hypotheses_benchmark(workers: int = 2) -> dict[str, float]:
+    """Wall time of `hypotheses` with its defaults over every single mechanism, pair
+    and cause, on model-derived data of 3 readouts x 8 doses (healthy and resistant)."""
+    from .catalogue import load_catalogue
+    from .hypotheses import run_hypotheses, synthetic_data
+    data = synthetic_data({"IR_expression_down": 0.5, "GLUT4_expression_down": 0.5})
+    t0 = time.perf_counter()
+    result = run_hypotheses(None, data, load_catalogue(), workers=workers, progress=False)
+    return {"seconds": time.perf_counter() - t0, "hypotheses": len(result.ranked),
+            "best": result.ranked.hypothesis.iloc[0]}
+
+
 def time_callable(evaluate: Callable[[], Any], repeats: int = 5) -> dict[str, float]:
     """Hook for any other timing, e.g. one objective evaluation of the calibration
     problem: median and minimum ms of ``evaluate()`` after one untimed call."""
@@ -365,7 +396,8 @@ def agreement(timings: Mapping[str, Timing], readouts: Sequence[str],
 def summary(dose_response: Mapping[str, Timing], agree: Mapping[str, dict],
             sobol: Mapping[str, Timing] | None = None, full: Mapping[str, Any] | None = None,
             help_s: float | None = None, extra: Mapping[str, dict] | None = None,
-            protocol: Protocol = DEFAULT) -> pd.DataFrame:
+            protocol: Protocol = DEFAULT, *,
+            hypotheses: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The bench table: one row per measurement (columns ``COLUMNS``)."""
     rows = []
 
@@ -414,6 +446,10 @@ def summary(dose_response: Mapping[str, Timing], agree: Mapping[str, dict],
         add("help_seconds", "ours", help_s, "s", "help_seconds", "median of 5 fresh interpreters")
     for item, value in (extra or {}).items():
         add(item, "ours", value["median_ms"], "ms", note=f"median of {value['repeats']}")
+    if hypotheses:
+        add("hypotheses_seconds", "ours", hypotheses["seconds"], "s", "hypotheses_seconds",
+            f"{hypotheses['hypotheses']} hypotheses fitted and ranked (3 starts each, profiles "
+            f"of the best 5); best: {hypotheses['best']}")
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["met"] = frame["met"].astype("object")
     return frame
@@ -435,7 +471,7 @@ def format_table(frame: pd.DataFrame) -> str:
 def run_all(repeats: int = 5, quick: bool = False, contenders: Sequence[str] = CONTENDERS,
             full_n: int | None = SOBOL_FULL_N, workers: int = 2,
             extra: Mapping[str, Callable[[], Any]] | None = None,
-            progress: Callable[[str], Any] = print) -> pd.DataFrame:
+            progress: Callable[[str], Any] = print, hypotheses: bool = False) -> pd.DataFrame:
     """Every measurement of ``make bench``; ``extra`` maps a row name to a callable
     timed with :func:`time_callable` (the calibration objective, once it exists)."""
     set_ = scenarios()
@@ -458,7 +494,13 @@ def run_all(repeats: int = 5, quick: bool = False, contenders: Sequence[str] = C
     help_s = help_seconds()
     progress(f"  python -m analysis --help: {help_s:.3f} s")
     timed = {item: time_callable(fn) for item, fn in (extra or {}).items()}
-    return summary(dose_response, agree, sobol, full, help_s, timed, protocol)
+    for item, value in timed.items():
+        progress(f"  {item}: {value['median_ms']:.1f} ms")
+    ranking = None
+    if hypotheses:
+        ranking = hypotheses_benchmark(workers)
+        progress(f"  hypotheses, {ranking['hypotheses']} fitted: {ranking['seconds']:.0f} s")
+    return summary(dose_response, agree, sobol, full, help_s, timed, protocol, hypotheses=ranking)
 
 
 def machine() -> dict[str, Any]:

@@ -31,8 +31,12 @@ COMMANDS = {
                              "each point"),
     "scan2d": ("scan", "scan2d", "2-D scan of two mechanisms: interaction map (synergy or "
                                  "masking)"),
-    "attribute": ("attribute", "run", "rank the mechanisms by how well each explains an "
-                                      "observed resistant response"),
+    "hypotheses": ("hypotheses", "run", "which mechanisms explain resistant data: every "
+                                        "mechanism, pair and cause fitted, ranked by AIC"),
+    "calibrate": ("calibrate", "run", "fit a PEtab problem (multi-start pyPESTO) with profile "
+                                      "intervals"),
+    "petab-problem": ("petab_problem", "run", "write a PEtab problem for the model from shipped "
+                                              "or your own data"),
     "local-sensitivity": ("local_sensitivity", "run", "scaled sensitivity coefficients "
                                                       "d ln(readout) / d ln(parameter)"),
     "mca": ("mca", "run", "metabolic control analysis (flux and concentration control "

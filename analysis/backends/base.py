@@ -27,6 +27,7 @@ CAPABILITIES = {
     "species_scenarios": "set species initial concentrations in a scenario",
     "mca": "metabolic control analysis",
     "steady_state_solver": "a steady-state solver (else settling simulates)",
+    "conditions": "two-condition experiments (PEtab preequilibration, then a condition)",
 }
 RTOL_RANGE = (1e-14, 1e-3)
 
@@ -231,6 +232,16 @@ class Backend(ABC):
     def steady_state(self, parameters: Mapping[str, float] | None = None,
                      dose: float | None = None) -> SteadyState:
         """Readouts at the steady state with the input held at ``dose``."""
+
+    def condition_timecourse(self, parameters: Mapping[str, float],
+                             before: Mapping[str, float], after: Mapping[str, float],
+                             times: Sequence[float], settle: bool = True) -> np.ndarray:
+        """Readouts (times x readouts) of a two-condition experiment, as PEtab defines
+        one: ``parameters`` and ``before`` applied and settled (or, with
+        ``settle=False``, the model's initial state), then ``after`` applied at
+        time 0 and followed to ``times`` (>= 0, increasing)."""
+        self.require("conditions", "a two-condition (PEtab) experiment")
+        raise NotImplementedError
 
     # ------------------------------------------------------------ shared
     def response(self, parameters: Mapping[str, float] | None = None,

@@ -22,7 +22,10 @@ def run(args: Namespace) -> int | None:
         raise UserError(f"--repeats {args.repeats}: give 1 or more")
     repeats = 2 if args.quick and args.repeats == 5 else args.repeats
     before = bench.machine()
-    table = bench.run_all(repeats, args.quick, full_n=None if args.quick else bench.SOBOL_FULL_N)
+    objective = bench.calibration_objective()
+    extra = {"calibration_objective_brannmark2010": objective} if objective else {}
+    table = bench.run_all(repeats, args.quick, full_n=None if args.quick else bench.SOBOL_FULL_N,
+                          extra=extra, hypotheses=args.hypotheses)
     after = bench.machine()
     sim = common.simulator(args)
     settings = {"repeats": repeats, "quick": args.quick, "scenarios": bench.scenarios(),
@@ -48,6 +51,9 @@ def run(args: Namespace) -> int | None:
 def arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true",
                         help="fewer repeats and Sobol samples, no full N=512 Sobol")
+    parser.add_argument("--hypotheses", action="store_true",
+                        help="also time `hypotheses` over every single, pair and cause "
+                             "(several minutes; make bench-hypotheses)")
     parser.add_argument("--repeats", type=int, default=5,
                         help="timed passes over the scenarios per contender (default 5; "
                              "PySB does repeats // 5, at least 1)")

@@ -1,6 +1,7 @@
 """Pieces every subcommand shares: the simulator, the scenario, metadata, writing."""
 from __future__ import annotations
 
+import os
 from argparse import ArgumentParser, Namespace
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -86,6 +87,37 @@ def write(df: pd.DataFrame, args: Namespace, name: str, meta: Mapping[str, Any])
     paths = write_table(df, args.out, name, meta)
     print(f"wrote {paths['parquet']} and {paths['csv'].name} ({len(df)} rows)")
     return paths
+
+
+def check_out(args: Namespace) -> None:
+    """Refuse an --out that cannot be written, before any computing."""
+    out = Path(args.out) if args.out else None
+    if out is None or not str(args.out).strip():
+        raise UserError("--out is empty; give an output folder")
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; give a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise UserError(f"cannot write to --out {out}: {exc.strerror or exc}") from None
+
+
+def write_text(args: Namespace, name: str, text: str) -> Path:
+    """Write a text file into --out atomically (temporary name, then rename)."""
+    out = Path(args.out)
+    path = out / name
+    tmp = out / f".{name}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(text)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    print(f"wrote {path}")
+    return path
 
 
 def save_figure(fig: Figure, args: Namespace, name: str) -> Path:
