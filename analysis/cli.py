@@ -35,6 +35,8 @@ COMMANDS = {
                                         "mechanism, pair and cause fitted, ranked by AIC"),
     "calibrate": ("calibrate", "run", "fit a PEtab problem (multi-start pyPESTO) with profile "
                                       "intervals"),
+    "export-petab": ("export_petab", "run", "a dose-response experiment as a PEtab problem "
+                                           "(standard, or the form COPASI reproduces)"),
     "petab-problem": ("petab_problem", "run", "write a PEtab problem for the model from shipped "
                                               "or your own data"),
     "local-sensitivity": ("local_sensitivity", "run", "scaled sensitivity coefficients "

@@ -222,21 +222,32 @@ def parameter_table(estimate: dict, outputs: dict, fixed: dict | None = None) ->
     return pd.DataFrame(rows).set_index("parameterId")
 
 
+def check_problem_folder(out_dir) -> Path:
+    """``out_dir`` as a Path if a problem can be written there: absent, or a folder
+    holding a problem this tool wrote (it is replaced)."""
+    out = Path(out_dir)
+    if not str(out_dir).strip():
+        raise UserError("the output folder is empty; give a folder for the PEtab problem")
+    if out.exists() and not (out.is_dir() and (out / "problem.yaml").is_file()):
+        what = "a file" if out.is_file() else "a folder that holds no problem.yaml"
+        raise UserError(f"{out} is {what}; give a new folder (or one holding a PEtab problem "
+                        "this tool wrote, which is replaced)")
+    return out
+
+
 def write_problem(out_dir, sbml, conditions: pd.DataFrame, observables: pd.DataFrame,
                   measurements: pd.DataFrame, parameters: pd.DataFrame,
-                  readme: str | None = None) -> Path:
+                  readme: str | None = None, sbml_text: str | None = None) -> Path:
     """Write a self-contained, linted PEtab problem folder; returns its YAML path.
 
-    The folder is built next to ``out_dir`` and moved into place only once it
-    lints; an existing ``out_dir`` must hold a problem this function wrote."""
+    The model is the file ``sbml`` (or the text ``sbml_text``). The folder is
+    built next to ``out_dir`` and moved into place only once it lints; an
+    existing ``out_dir`` must hold a problem this function wrote."""
     petab = _petab()
-    out = Path(out_dir)
+    out = check_problem_folder(out_dir)
     sbml = Path(sbml)
-    if not sbml.is_file():
+    if sbml_text is None and not sbml.is_file():
         raise UserError(f"SBML file not found: {sbml}")
-    if out.exists() and not (out.is_dir() and (out / "problem.yaml").is_file()):
-        raise UserError(f"{out} exists and is not a PEtab problem folder written by this tool; "
-                        "choose another output folder")
     parent = out.parent if str(out.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -244,7 +255,10 @@ def write_problem(out_dir, sbml, conditions: pd.DataFrame, observables: pd.DataF
     except OSError as exc:
         raise UserError(f"cannot write to {parent}: {exc.strerror or exc}") from None
     try:
-        shutil.copyfile(sbml, tmp / "model.xml")
+        if sbml_text is None:
+            shutil.copyfile(sbml, tmp / "model.xml")
+        else:
+            (tmp / "model.xml").write_text(sbml_text, encoding="utf-8")
         petab.write_condition_df(conditions, tmp / "conditions.tsv")
         petab.write_observable_df(observables, tmp / "observables.tsv")
         petab.write_measurement_df(measurements, tmp / "measurements.tsv")
@@ -271,3 +285,35 @@ def write_problem(out_dir, sbml, conditions: pd.DataFrame, observables: pd.DataF
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return out / "problem.yaml"
+
+
+def experiment_tables(response: pd.DataFrame, readouts, input_id: str, time: float,
+                      scenario: dict | None = None, step_time: float | None = None) -> tuple:
+    """PEtab tables of a dose-response experiment of one scenario, with our
+    simulated readouts as the 'measurements' (MODEL-DERIVED: a template to replace
+    by data, and a problem COPASI and other PEtab tools simulate to the same
+    numbers). ``response``: the engine's table (dose, <readout>...). Observables
+    are the readouts themselves (no scale), noise 1.
+
+    Standard form (``step_time`` None): a preequilibration condition with the
+    input at 0, then a condition per dose. With ``step_time`` (for COPASI, whose
+    PEtab importer settles at the simulation condition's values instead of the
+    preequilibration's): no preequilibration; the model carries the protocol as
+    an event (``<input>_dose`` set by the conditions, stepped in at
+    ``step_time``) and the measurements are at ``step_time + time``."""
+    rows = [{"readout": r, "dose": float(d), "time": float(time), "value": float(v),
+             "sd": 1.0, "dataset": r}
+            for r in readouts for d, v in zip(response["dose"], response[r], strict=True)]
+    data = pd.DataFrame(rows)
+    states = {None: dict(scenario or {})}
+    conditions, observables, measurements, _ = problem_tables(data, input_id, states,
+                                                             scaled=False)
+    if step_time is not None:
+        from .sedml import dose_id
+        conditions = conditions.drop(index=basal_id()).rename(columns={input_id: dose_id(input_id)})
+        measurements = measurements.drop(columns="preequilibrationConditionId")
+        measurements["time"] = measurements["time"] + float(step_time)
+    parameters = pd.DataFrame(columns=["parameterId", "parameterScale", "lowerBound",
+                                       "upperBound", "nominalValue", "estimate"]
+                              ).set_index("parameterId")
+    return conditions, observables, measurements, parameters

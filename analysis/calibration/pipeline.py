@@ -59,7 +59,9 @@ def calibrate(yaml, out, fit: FitSettings = DEFAULT_FIT,
     if fit.max_iterations < 1:
         raise UserError(f"max_iterations = {fit.max_iterations}: give 1 or more")
     yaml = str(Path(yaml).resolve())
-    load_problem(yaml)                       # every input check before any work
+    if not load_problem(yaml).x_ids:       # every input check before any work
+        raise UserError("the PEtab parameter table estimates no parameter (estimate = 1 on "
+                        "none); mark the parameters to fit")
     objective = objective_for(yaml, fit.hierarchical)
     fingerprint = {"analysis": "calibrate", "problem_sha256": problem_fingerprint(Path(yaml)),
                    "problem": yaml, "fit": fit.to_dict()}

@@ -224,9 +224,6 @@ def compile_problem(problem, yaml_path: Path, sbml: Path) -> CalibrationProblem:
             if not math.isfinite(value):
                 raise UserError(f"parameter '{pid}' is not estimated but has no nominal value")
             fixed[pid] = value
-    if not x_ids:
-        raise UserError("the PEtab parameter table estimates no parameter (estimate = 1 on "
-                        "none); mark the parameters to fit")
     known_parameters = set(pdf.index)
     for pid in x_ids + list(fixed):
         if pid in parameters and pid not in settable:
