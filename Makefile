@@ -7,8 +7,13 @@ SBML   := sbml/insulin_signaling.xml sbml/insulin_signaling_l2v4.xml
 MODEL_SOURCES := $(wildcard models/*.py) models/parameters.csv
 ARGS   ?=
 SCAN   ?= IR_expression_down
+PROBLEMS   ?= brannmark2010 brannmark2013_standin
+CALIBRATE  ?= brannmark2010
+STARTS     ?= 8
+HYPOTHESES_DATA ?= data/brannmark2013_standin/t2d_dose_responses.csv
 
-.PHONY: all install sbml demo simulate dose-response scan report sensitivity lint test test-fast bench clean
+.PHONY: all install sbml demo simulate dose-response scan report sensitivity calibrate petab \
+        hypotheses lint test test-fast bench bench-hypotheses clean
 
 all: sbml
 
@@ -45,6 +50,20 @@ sensitivity: $(SBML)
 
 bench: $(SBML)
 	$(PY) -m analysis bench $(ARGS)
+
+bench-hypotheses: $(SBML)
+	$(PY) -m analysis bench --hypotheses $(ARGS)
+
+# a short fit of a shipped problem (minutes on 2 cores); CALIBRATE=path/problem.yaml for yours
+calibrate: $(SBML)
+	$(PY) -m analysis calibrate $(CALIBRATE) --starts $(STARTS) $(ARGS)
+
+# rewrite the shipped PEtab problems under data/petab/ from the data and the current SBML
+petab: $(SBML)
+	for p in $(PROBLEMS); do $(PY) -m analysis petab-problem $$p || exit 1; done
+
+hypotheses: $(SBML)
+	$(PY) -m analysis hypotheses $(HYPOTHESES_DATA) $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

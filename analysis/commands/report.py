@@ -71,6 +71,17 @@ TITLES = {  # results/<folder> -> (heading, text, table file, columns to show)
                           "d ln(readout) / d ln(parameter), central differences.", None, None),
     "mca": ("Metabolic control analysis", "Control coefficients at the insulin-stimulated "
             "steady state.", None, None),
+    "calibrate": ("Calibration to measured data", "R² per dataset of the best of the "
+                  "multi-start fits (`python -m analysis calibrate`), one scale factor per "
+                  "dataset; the fitted parameters with 95 % profile-likelihood intervals are "
+                  "in results/calibrate/estimates.csv.", "r2.parquet",
+                  ["dataset", "n", "r2", "rmse"]),
+    "hypotheses": ("Which mechanisms explain the resistant data", "Hypotheses (single "
+                   "mechanisms, pairs, causes) fitted to the resistant measurements by "
+                   "`python -m analysis hypotheses`, ranked by AIC; chi-square p-value where "
+                   "the data carry standard deviations.", "hypotheses.parquet",
+                   ["hypothesis", "k", "nll", "aic", "delta_aic", "bic", "p_value",
+                    "rejected", "as_good_as_best"]),
     "bench": ("Speed (make bench)", "Milliseconds per simulation of the same protocol, our "
               "pipeline beside its peers, on the machine that ran the bench.", "bench.parquet",
               ["item", "contender", "value", "unit", "target", "met"]),
@@ -117,6 +128,8 @@ def _earlier_sections(out):
         items = []
         if table and (folder / table).exists():
             frame = pd.read_parquet(folder / table)
+            if folder.name == "hypotheses":
+                frame = frame.head(10)
             if "readout" in frame:
                 frame = frame[frame.readout == "glucose_uptake"]
                 key = columns[3] if folder.name == "sobol" else columns[1]
