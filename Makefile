@@ -10,7 +10,8 @@ SCAN   ?= IR_expression_down
 PROBLEMS   ?= brannmark2010 brannmark2013_standin
 CALIBRATE  ?= brannmark2010
 STARTS     ?= 8
-HYPOTHESES_DATA ?= data/brannmark2013_standin/t2d_dose_responses.csv
+HYPOTHESES_DATA ?= data/brannmark2013_standin/standin.csv
+HYPOTHESES_ARGS ?= --states normal,t2d
 
 .PHONY: all install sbml demo simulate dose-response scan report sensitivity calibrate petab \
         hypotheses lint test test-fast bench bench-hypotheses clean
@@ -63,7 +64,7 @@ petab: $(SBML)
 	for p in $(PROBLEMS); do $(PY) -m analysis petab-problem $$p || exit 1; done
 
 hypotheses: $(SBML)
-	$(PY) -m analysis hypotheses $(HYPOTHESES_DATA) $(ARGS)
+	$(PY) -m analysis hypotheses $(HYPOTHESES_DATA) $(HYPOTHESES_ARGS) $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -126,11 +126,26 @@ def synthetic_data(truth: dict, readouts=("glucose_uptake", "pAKT_T308", "pAS160
 # ------------------------------------------------------------------ problems
 
 
-def read_data(path, input_id: str = "insulin", conditions=None) -> pd.DataFrame:
+def read_data(path, input_id: str = "insulin", conditions=None,
+              state_names: tuple[str, str] | None = None) -> pd.DataFrame:
     """Tidy data from the project's CSV (readout, dose, time, value[, sd, state,
     dataset]) or a PEtab measurement table (with ``conditions``: a PEtab
     condition table giving each condition's ``input_id``; observableId = readout,
-    conditions named ``healthy*`` belong to the healthy state)."""
+    conditions named ``healthy*`` belong to the healthy state). ``state_names``:
+    the data's own names of the healthy and the resistant state (e.g. normal, t2d)."""
+    data = _read_data(path, input_id, conditions)
+    if state_names and "state" in data:
+        healthy, resistant = state_names
+        named = {healthy: HEALTHY, resistant: RESISTANT}
+        other = sorted(set(data.state.astype(str)) - set(named))
+        if other:
+            raise UserError(f"state '{other[0]}' in {path} is neither '{healthy}' (healthy) nor "
+                            f"'{resistant}' (resistant)")
+        data = data.assign(state=data.state.astype(str).map(named))
+    return data
+
+
+def _read_data(path, input_id, conditions):
     from pathlib import Path
 
     from .petab_io import read_tidy

@@ -164,3 +164,18 @@ def test_a_known_single_ranks_first_and_no_pair_beats_it_on_aic():
     assert (pairs.aic >= ranked.aic.iloc[0]).all()
     best = result.strengths[result.strengths["rank"] == 1].iloc[0]
     assert best.ci_lower <= 0.5 <= best.ci_upper
+
+
+def test_the_datas_own_state_names_are_mapped_and_others_refused(tmp_path, capsys):
+    from analysis.hypotheses import read_data
+    data = synthetic({"IR_expression_down": 0.5})
+    data["state"] = data.state.map({"healthy": "normal", "resistant": "t2d"})
+    path = tmp_path / "d.csv"
+    data.to_csv(path, index=False)
+    mapped = read_data(path, state_names=("normal", "t2d"))
+    assert sorted(mapped.state.unique()) == ["healthy", "resistant"]
+    assert (mapped.state == "resistant").sum() == (data.state == "t2d").sum()
+    out = tmp_path / "o"
+    assert main(["hypotheses", str(path), "--states", "normal,obese", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'t2d'" in err[0] and not out.exists()

@@ -23,7 +23,7 @@ def run(args):
     from ..resources import DEFAULT_SBML
 
     sbml = args.sbml or str(DEFAULT_SBML)
-    data = read_data(args.data, args.input, args.conditions)
+    data = read_data(args.data, args.input, args.conditions, parse_states(args.states))
     if args.max_size > 3 or args.max_size < 1:
         from ..hypotheses import enumerate_hypotheses  # names the count in its error
         enumerate_hypotheses(common.catalogue(args), [], args.max_size)
@@ -113,6 +113,16 @@ def print_ranking(result, top=10):
               "ranking by AIC/BIC only")
 
 
+def parse_states(text):
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",")]
+    if len(names) != 2 or not all(names) or names[0] == names[1]:
+        raise UserError(f"--states '{text}': give the data's two state names as "
+                        "HEALTHY,RESISTANT (e.g. normal,t2d)")
+    return tuple(names)
+
+
 def arguments(parser):
     parser.add_argument("data", metavar="DATA",
                         help="measurements (CSV: readout, dose, time, value[, sd, state, "
@@ -120,6 +130,9 @@ def arguments(parser):
     parser.add_argument("--conditions", help="PEtab condition table of a PEtab DATA file")
     parser.add_argument("--sbml", help="SBML file (default: the project's model)")
     parser.add_argument("--input", default="insulin", help="stimulus parameter (default insulin)")
+    parser.add_argument("--states", metavar="HEALTHY,RESISTANT",
+                        help="the data's names of the two states in its state column "
+                             "(default healthy,resistant), e.g. normal,t2d")
     add_catalogue_option(parser)
     parser.add_argument("--max-size", type=int, default=2,
                         help="largest mechanism combination (1, 2 or 3; default 2)")
