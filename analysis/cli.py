@@ -16,7 +16,110 @@ import sys
 from argparse import ArgumentParser, Namespace
 from collections.abc import Callable, Iterable, Sequence
 
-from .errors import UserError
+from .errors import SimulationError, UserError
+
+class Parser(argparse.ArgumentParser):
+    """argparse with bad options reported as the one line every error is."""
+
+    def error(self, message: str) -> None:   # type: ignore[override]
+        print(f"error: {' '.join(message.split())} (see `{self.prog} --help`)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+# ------------------------------------------------------------------ checked option types
+# Every number an option takes is checked here, where argparse reads it: finite,
+# in its range, with the accepted range in the message.
+
+def _number(text: str) -> float:
+    import math
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text} is not a finite number")
+    return value
+
+
+def real(low: float | None = None, high: float | None = None, low_open: bool = False,
+         what: str = "") -> Callable[[str], float]:
+    """A finite float in [low, high] (``low_open``: above low)."""
+    def parse(text: str) -> float:
+        value = _number(text)
+        too_low = low is not None and (value <= low if low_open else value < low)
+        too_high = high is not None and value > high
+        if too_low or too_high:
+            parts = []
+            if low is not None:
+                parts.append(f"{'>' if low_open else '>='} {low:g}")
+            if high is not None:
+                parts.append(f"<= {high:g}")
+            raise argparse.ArgumentTypeError(f"{text}{' ' + what if what else ''} is out of "
+                                             f"range; give a number {' and '.join(parts)}")
+        return value
+    parse.__name__ = "number"
+    return parse
+
+
+def integer(low: int = 1, high: int | None = None, what: str = "") -> Callable[[str], int]:
+    """An integer in [low, high], the limits named in the message."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            limit = f"from {low} to {high}" if high is not None else f">= {low}"
+            reason = f" ({what})" if what else ""
+            raise argparse.ArgumentTypeError(f"{value} is out of range; give a whole number "
+                                             f"{limit}{reason}")
+        return value
+    parse.__name__ = "integer"
+    return parse
+
+
+def dose(text: str) -> float:
+    return real(0.0, 1e6, what="nM")(text)
+
+
+positive = real(0.0, low_open=True)
+non_negative = real(0.0)
+time_minutes = real(0.0, 1e5, low_open=True, what="min")
+
+
+def max_workers() -> int:
+    from .parallel import default_workers
+    return 4 * default_workers()
+
+
+def workers_count(text: str) -> int:
+    return integer(1, max_workers(), "more processes than 4 x this machine's cores only slow "
+                                     "the run")(text)
+
+
+def input_file(text: str) -> str:
+    """An existing, readable file (not a folder)."""
+    import os
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty file name")
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text} is a folder; give a file")
+    if not os.path.exists(text):
+        raise argparse.ArgumentTypeError(f"{text} not found; give an existing file")
+    if not os.access(text, os.R_OK):
+        raise argparse.ArgumentTypeError(f"{text} is not readable")
+    return text
+
+
+class Once(argparse.Action):
+    """An option that may be given once (a repeat would silently override it)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, self.dest, None) not in (None, self.default):
+            raise argparse.ArgumentError(
+                self, f"given twice ({getattr(namespace, self.dest)}, {values}); give it once")
+        setattr(namespace, self.dest, values)
+
 
 # name -> (module under analysis.commands, function, one-line help)
 COMMANDS = {
@@ -71,7 +174,7 @@ def command_function(name: str) -> Callable[[Namespace], int | None]:
 def add_model_options(parser: ArgumentParser, readouts: bool = True, backends: bool = True) -> None:
     from .protocol import DEFAULT
     group = parser.add_argument_group("model")
-    group.add_argument("--sbml", default=None,
+    group.add_argument("--sbml", default=None, type=input_file,
                        help="SBML file (default: the project's model)")
     group.add_argument("--input", default=DEFAULT.input_id,
                        help="id of the stimulus parameter stepped by the protocol "
@@ -84,19 +187,19 @@ def add_model_options(parser: ArgumentParser, readouts: bool = True, backends: b
         group.add_argument("--backend", default="roadrunner", metavar="NAME",
                            help="simulator: roadrunner (default), copasi or pysb (the "
                                 "project's PySB model)")
-    group.add_argument("--rtol", type=float, default=None, metavar="RTOL",
+    group.add_argument("--rtol", type=positive, default=None, metavar="RTOL",
                        help="relative tolerance of the integrator (default 1e-8; larger is "
                             "faster and less accurate); recorded in the metadata")
 
 
 def add_catalogue_option(parser: ArgumentParser) -> None:
-    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
+    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE", type=input_file,
                         help="your own mechanism/cause catalogue (TOML; repeatable)")
 
 
 def add_scenario_options(parser: ArgumentParser) -> None:
     group = parser.add_argument_group("scenario")
-    group.add_argument("--cause", help="a cause from the catalogue (see `python -m analysis "
+    group.add_argument("--cause", action=Once, help="a cause from the catalogue (see `python -m analysis "
                                        "causes`)")
     group.add_argument("--mechanism", action="append", default=[], metavar="NAME=STRENGTH",
                        help="a mechanism at a strength (repeatable; see `... mechanisms`)")
@@ -113,22 +216,31 @@ def add_output_options(parser: ArgumentParser, name: str) -> None:
 
 
 def parse_assignments(items: Iterable[str], what: str) -> dict[str, float]:
-    """['a=1', 'b=2'] -> {'a': 1.0, 'b': 2.0}; one clear line on a bad item."""
+    """['a=1', 'b=2'] -> {'a': 1.0, 'b': 2.0}; one clear line on a bad item (not
+    NAME=NUMBER, not finite, or a NAME given twice)."""
+    import math
     values = {}
     for item in items:
         key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise UserError(f"{what} '{item}' must look like NAME=NUMBER")
         try:
-            values[key.strip()] = float(raw)
+            value = float(raw)
         except ValueError:
             raise UserError(f"{what} '{item}': '{raw}' is not a number") from None
+        if not math.isfinite(value):
+            raise UserError(f"{what} '{item}': give a finite number")
+        if key in values:
+            raise UserError(f"{what} {key} given twice ({values[key]:g} and {value:g}); give "
+                            "each once")
+        values[key] = value
     return values
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only ``command``'s module is imported to add its options."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m analysis",
         description="Insulin signaling and insulin resistance: simulations and analyses.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -143,15 +255,32 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def run_command(args: Namespace) -> int:
+    """Run a parsed command. A command with ``--out`` runs inside
+    :func:`analysis.outputs.command_output`: the folder is checked before any
+    computing, locked against a second run, and its files land together only
+    when the command succeeds (commands that write a whole folder themselves
+    set ``run.manages_output``)."""
+    if not hasattr(args, "out") or getattr(args.run, "manages_output", False):
+        return args.run(args) or 0
+    from .outputs import command_output
+    with command_output(args.out):
+        return args.run(args) or 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(command if command in COMMANDS else None)
     args = parser.parse_args(argv)
     try:
-        return args.run(args) or 0
+        return run_command(args)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SimulationError as exc:
+        print(f"error: the simulation failed: {exc}; try another scenario, a looser --rtol or "
+              "a shorter time", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; finished chunks are kept (use --resume where offered)",

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ..errors import SimulationError as SimulationError  # re-exported
 from ..errors import UserError, unknown
 from ..protocol import DEFAULT, Protocol
 from ..resources import DEFAULT_READOUTS, DEFAULT_SBML, is_default_sbml
@@ -30,10 +31,6 @@ CAPABILITIES = {
     "conditions": "two-condition experiments (PEtab preequilibration, then a condition)",
 }
 RTOL_RANGE = (1e-14, 1e-3)
-
-
-class SimulationError(RuntimeError):
-    """The solver failed; the analyses record it in a row's status."""
 
 
 @dataclass(frozen=True)

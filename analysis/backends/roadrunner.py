@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..quiet import quiet
 from .base import (
     Backend,
     ResponseArrays,
@@ -166,6 +167,7 @@ class RoadRunnerBackend(Backend):
             model.setConservedMoietyValues(matrix @ amounts[columns])
         model.setFloatingSpeciesAmounts(amounts)
 
+    @quiet
     def settle(self, parameters: Mapping[str, float] | None = None) -> float:
         """Basal steady state of a scenario (input 0); cached for the last scenario.
 
@@ -236,6 +238,7 @@ class RoadRunnerBackend(Backend):
         self.rr[self.input_id] = 0.0
 
     # ------------------------------------------------------------ runs
+    @quiet
     def timecourse(self, parameters: Mapping[str, float] | None = None, dose: float | None = None,
                    times: Sequence[float] | None = None) -> pd.DataFrame:
         times = self._times(times)
@@ -249,6 +252,7 @@ class RoadRunnerBackend(Backend):
         return pd.DataFrame(res[:, 1:], columns=self.readouts,
                             index=pd.Index(res[:, 0], name="time"))
 
+    @quiet
     def response_arrays(self, parameters: Mapping[str, float] | None,
                         doses: Sequence[float] | np.ndarray,
                         time: float | None = None) -> ResponseArrays:
@@ -275,6 +279,7 @@ class RoadRunnerBackend(Backend):
                 status[i], message[i] = "solver_failure", one_line(exc)
         return ResponseArrays(values, basal, status, message)
 
+    @quiet
     def steady_state(self, parameters: Mapping[str, float] | None = None,
                      dose: float | None = None) -> SteadyState:
         """Settle, hold the input at ``dose``: NLEQ2 from the basal state, or (if it
@@ -305,6 +310,7 @@ class RoadRunnerBackend(Backend):
         self._restore()
         return SteadyState(values, residual, method)
 
+    @quiet
     def condition_timecourse(self, parameters: Mapping[str, float],
                              before: Mapping[str, float], after: Mapping[str, float],
                              times: Sequence[float], settle: bool = True) -> np.ndarray:
@@ -358,6 +364,7 @@ class RoadRunnerBackend(Backend):
         return res[first:first + len(times)]
 
     # ------------------------------------------------------------ roadrunner only
+    @quiet
     def basal_concentrations(self,
                              parameters: Mapping[str, float] | None = None) -> dict[str, float]:
         """{species id: concentration} at the scenario's basal steady state."""

@@ -1,7 +1,6 @@
 """Pieces every subcommand shares: the simulator, the scenario, metadata, writing."""
 from __future__ import annotations
 
-import os
 from argparse import ArgumentParser, Namespace
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -91,44 +90,30 @@ def write(df: pd.DataFrame, args: Namespace, name: str, meta: Mapping[str, Any])
 
 def check_out(args: Namespace) -> None:
     """Refuse an --out that cannot be written, before any computing."""
-    out = Path(args.out) if args.out else None
-    if out is None or not str(args.out).strip():
-        raise UserError("--out is empty; give an output folder")
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out} is a file; give a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / f".write-test-{os.getpid()}"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise UserError(f"cannot write to --out {out}: {exc.strerror or exc}") from None
+    from ..outputs import check_writable
+    check_writable(args.out)
 
 
 def write_text(args: Namespace, name: str, text: str) -> Path:
-    """Write a text file into --out atomically (temporary name, then rename)."""
-    out = Path(args.out)
-    path = out / name
-    tmp = out / f".{name}.{os.getpid()}.tmp"
-    try:
-        tmp.write_text(text)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    """Write a text file into --out (with the command's other files, atomically)."""
+    from ..outputs import stage
+    path = stage(Path(args.out) / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     print(f"wrote {path}")
     return path
 
 
 def save_figure(fig: Figure, args: Namespace, name: str) -> Path:
+    """Save a figure as <out>/<name>.png (with the command's other files, atomically)."""
     import matplotlib.pyplot as plt
+
+    from ..outputs import stage
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{name}.png"
-    tmp = out / f".{name}.tmp.png"
-    fig.savefig(tmp, dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    tmp.replace(path)
+    try:
+        path = stage(out / f"{name}.png",
+                     lambda tmp: fig.savefig(tmp, dpi=120, bbox_inches="tight", format="png"))
+    finally:
+        plt.close(fig)
     print(f"wrote {path}")
     return path
 

@@ -76,3 +76,4 @@ def arguments(parser):
 
 
 run.arguments = arguments
+run.manages_output = True
