@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from .errors import SimulationError, UserError
 
+
 class Parser(argparse.ArgumentParser):
     """argparse with bad options reported as the one line every error is."""
 
@@ -199,8 +200,9 @@ def add_catalogue_option(parser: ArgumentParser) -> None:
 
 def add_scenario_options(parser: ArgumentParser) -> None:
     group = parser.add_argument_group("scenario")
-    group.add_argument("--cause", action=Once, help="a cause from the catalogue (see `python -m analysis "
-                                       "causes`)")
+    group.add_argument("--cause", action=Once,
+                       help="a cause from the catalogue (see `python -m analysis causes`); "
+                            "combine causes by giving their mechanisms with --mechanism")
     group.add_argument("--mechanism", action="append", default=[], metavar="NAME=STRENGTH",
                        help="a mechanism at a strength (repeatable; see `... mechanisms`)")
     group.add_argument("--set", action="append", default=[], metavar="ID=VALUE",

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from .backends.base import Backend
-from .errors import UserError
+from .errors import SimulationError, UserError
 from .fitting import compare_fits, fit_hill
 from .protocol import DEFAULT, Protocol
 from .runner import make_task, run_tasks
@@ -98,10 +98,15 @@ def compensatory_dose(sim: Backend, parameters: dict, readout: str = "glucose_up
 
     def value(dose, params):
         frame = sim.timecourse(params, dose, np.array([0.0, time]))
-        return float(frame[readout].iloc[-1])
+        result = float(frame[readout].iloc[-1])
+        if not np.isfinite(result):
+            raise SimulationError(f"{readout} is {result} at {dose:g}")
+        return result
 
     if target is None:
-        target = value(reference_dose, {})
+        target = value(reference_dose, {})   # healthy: its failure ends the run in one line
+    if not np.isfinite(target):
+        return np.nan, "no_target: the healthy readout is not a finite number", target
     try:
         low, high = 1e-6, max_dose
         if value(high, parameters) < target:

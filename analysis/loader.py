@@ -49,6 +49,25 @@ def _check_document(doc, path):
     return doc
 
 
+DELAY_SYMBOL = "http://www.sbml.org/sbml/symbols/delay"
+
+
+def protocol_conflicts(model: libsbml.Model, text: str = "") -> list[str]:
+    """What in ``model`` the settle-then-step protocol cannot honour: events (they
+    would fire while settling and again after the step), algebraic rules and
+    delays (no steady state defined by the rates alone). Empty if none."""
+    found = []
+    if model.getNumEvents():
+        n = model.getNumEvents()
+        found.append(f"{n} event{'s' if n > 1 else ''}")
+    algebraic = sum(1 for i in range(model.getNumRules()) if model.getRule(i).isAlgebraic())
+    if algebraic:
+        found.append(f"{algebraic} algebraic rule{'s' if algebraic > 1 else ''}")
+    if DELAY_SYMBOL in text:
+        found.append("delay() in its math")
+    return found
+
+
 def check_sbml(path: str | os.PathLike) -> libsbml.SBMLDocument:
     """Read ``path`` with libSBML; return the document or raise a one-line UserError.
 
@@ -163,6 +182,7 @@ class Model:
             self.rr = roadrunner.RoadRunner(text, options)
         except Exception as exc:  # roadrunner raises RuntimeError with multi-line text
             raise UserError(f"libroadrunner cannot load {path}: {_one_line(exc)}") from None
+        self.protocol_conflicts = protocol_conflicts(self.sbml, text)
         self._assigned = {r.getVariable() for r in rules if r.isAssignment()}
         self._rated = {r.getVariable() for r in rules if r.isRate()}
 

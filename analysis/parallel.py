@@ -200,7 +200,7 @@ def probe_scheduler(address: str, timeout: float = 5) -> str:
 
     try:
         reply = asyncio.run(asyncio.wait_for(handshake(), timeout))
-    except (TimeoutError, asyncio.TimeoutError):
+    except TimeoutError:
         raise _unreachable(address, f"no Dask handshake within {timeout:g} s") from None
     except Exception as exc:   # noqa: BLE001 - whatever the other end did, one line
         raise _unreachable(address, exc) from None

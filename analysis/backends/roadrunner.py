@@ -68,6 +68,9 @@ class RoadRunnerBackend(Backend):
         self.sha256 = self.model.sha256
         self._parameters = self.model.constant_parameters()
         self._species = set(self.model.species()) | set(self.model.boundary_species())
+        if not self.model.species():
+            raise UserError(f"{self.path} has no species (nothing whose state settles or "
+                            "responds); give an SBML model with species and reactions")
         self._check_ids(set(self.model.parameters()) | self._species)
         self._selections = [f"[{r}]" if r in self._species else r for r in self.readouts]
         model = self.rr.model
@@ -174,6 +177,7 @@ class RoadRunnerBackend(Backend):
         Returns the relative rate of change left (per min); ``settle_method``
         says how it was found ("solver" or "simulation")."""
         parameters = self.check_parameters(parameters)
+        self._refuse_conflicts()
         key = tuple(sorted(parameters.items()))
         if key == self._basal_key:
             self._restore()
@@ -188,6 +192,16 @@ class RoadRunnerBackend(Backend):
         self._basal_key = key
         self._restore()
         return self._residual
+
+    def _refuse_conflicts(self) -> None:
+        """Settling a model with events, algebraic rules or delays is refused in one line."""
+        conflicts = self.model.protocol_conflicts
+        if conflicts:
+            raise UserError(
+                f"{self.path} has {', '.join(conflicts)}, which the settle-then-step protocol "
+                "cannot honour (an event would fire while settling and again after the step); "
+                "remove them and let the protocol step the input parameter, or fit it with "
+                "`calibrate` on a PEtab problem without preequilibration")
 
     def _file_value(self, key: str) -> float:
         return float(self.rr[f"init({key})"] if key not in self._species
@@ -321,6 +335,7 @@ class RoadRunnerBackend(Backend):
             raise UserError("times must be >= 0 and increase strictly")
         rr = self.rr
         if settle:
+            self._refuse_conflicts()
             key = ("conditions", *sorted(values.items()))
             if key != self._basal_key:
                 self._basal_key = None
@@ -362,6 +377,14 @@ class RoadRunnerBackend(Backend):
         except RuntimeError as exc:
             raise SimulationError(one_line(exc)) from exc
         return res[first:first + len(times)]
+
+    @quiet
+    def basal_readouts(self, parameters: Mapping[str, float] | None = None) -> dict[str, float]:
+        self.settle(parameters)
+        values = {r: float(self.rr[s]) for r, s in zip(self.readouts, self._selections,
+                                                      strict=True)}
+        self._restore()
+        return values
 
     # ------------------------------------------------------------ roadrunner only
     @quiet

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..backends import create
 from ..backends.base import Backend, SolverOptions
-from ..cli import parse_assignments
+from ..cli import integer, parse_assignments, real, time_minutes, workers_count
 from ..errors import UserError
 from ..protocol import DEFAULT, Protocol
 from ..results import build_metadata, write_table
@@ -64,7 +64,7 @@ def scenario(args: Namespace, sim: Backend,
         name = "healthy" if not overrides else "+".join(f"{k}={v:g}" for k, v in overrides.items())
         return name, overrides
     cat = cat or catalogue(args)
-    cat.check_targets(sim.parameter_ids())
+    cat.check_targets(sim.parameter_ids(), list(mechanisms), [args.cause])
     chosen = cat.scenario(cause=args.cause, mechanisms=mechanisms, overrides=overrides,
                           allow_out_of_range=args.allow_out_of_range)
     sim.check_parameters(chosen.parameters)
@@ -120,7 +120,7 @@ def save_figure(fig: Figure, args: Namespace, name: str) -> Path:
 
 def add_workers_option(parser: ArgumentParser) -> None:
     from ..parallel import default_workers
-    parser.add_argument("--workers", type=int, default=default_workers(),
+    parser.add_argument("--workers", type=workers_count, default=default_workers(),
                         help="local worker processes (default: all cores; runs with few "
                              "scenarios stay in this process)")
 
@@ -128,16 +128,18 @@ def add_workers_option(parser: ArgumentParser) -> None:
 def add_dose_options(parser: ArgumentParser) -> None:
     p = DEFAULT
     group = parser.add_argument_group("doses")
-    group.add_argument("--doses", type=int, default=p.dose_count,
+    group.add_argument("--doses", type=integer(4, 1000, "doses of a dose-response"),
+                       default=p.dose_count,
                        help=f"number of insulin doses (default {p.dose_count})")
-    group.add_argument("--dose-range", type=float, nargs=2, default=(p.dose_low, p.dose_high),
+    group.add_argument("--dose-range", type=real(0.0, 1e6, low_open=True, what="nM"),
+                       nargs=2, default=(p.dose_low, p.dose_high),
                        metavar=("LOW", "HIGH"),
                        help=f"dose range in nM (default {p.dose_low:g} {p.dose_high:g})")
     add_time_option(group)
 
 
 def add_time_option(parser: ArgumentParser) -> None:
-    parser.add_argument("--time", type=float, default=DEFAULT.readout_time,
+    parser.add_argument("--time", type=time_minutes, default=DEFAULT.readout_time,
                         help="readout time after the insulin step, min "
                              f"(default {DEFAULT.readout_time:g})")
 

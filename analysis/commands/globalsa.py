@@ -7,7 +7,8 @@ from argparse import Namespace
 import pandas as pd
 
 from .. import globalsa
-from ..cli import add_catalogue_option, add_model_options, add_output_options
+from ..cli import add_catalogue_option, add_model_options, add_output_options, dose, integer
+from ..errors import UserError
 from ..protocol import DEFAULT
 from . import common
 
@@ -15,7 +16,7 @@ from . import common
 def _run(args, method):
     sim = common.simulator(args)
     cat = common.catalogue(args)
-    ranges = {name: (float(lo), float(hi)) for name, lo, hi in (args.range or [])}
+    ranges = parse_ranges(args.range)
     factors, skipped = globalsa.factors_from_catalogue(cat, sim.parameter_ids(), args.factors,
                                                        ranges)
     if skipped:
@@ -59,6 +60,24 @@ def _run(args, method):
           else f"all {n} samples simulated")
 
 
+def parse_ranges(items):
+    """[[name, low, high], ...] -> {name: (low, high)}: numbers, finite, low < high,
+    each mechanism once."""
+    import math
+    ranges = {}
+    for name, low, high in items or []:
+        try:
+            lo, hi = float(low), float(high)
+        except ValueError:
+            raise UserError(f"--range {name} {low} {high}: LOW and HIGH must be numbers") from None
+        if not (math.isfinite(lo) and math.isfinite(hi)) or not lo < hi:
+            raise UserError(f"--range {name} {low} {high}: give finite numbers with LOW < HIGH")
+        if name in ranges:
+            raise UserError(f"--range {name} given twice; give each mechanism once")
+        ranges[name] = (lo, hi)
+    return ranges
+
+
 def _print(indices, readout, method):
     part = indices[indices.readout == readout]
     key = "ST" if method == "sobol" else "mu_star"
@@ -76,17 +95,19 @@ def _arguments(parser, method, n):
                         help="mechanisms to vary (default: every mechanism acting on the model)")
     parser.add_argument("--range", nargs=3, action="append", metavar=("MECHANISM", "LOW", "HIGH"),
                         help="override a mechanism's plausible range (repeatable)")
-    parser.add_argument("--n", type=int, default=n,
+    parser.add_argument("--n", type=integer(2, 1 << 16, "base samples"), default=n,
                         help=f"base sample count (default {n}; a power of two for Sobol)")
-    parser.add_argument("--levels", type=int, default=4, help="Morris grid levels (default 4)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--dose", type=float, default=DEFAULT.reference_dose,
+    parser.add_argument("--levels", type=integer(2, 100, "Morris grid levels"),
+                        default=4, help="Morris grid levels (default 4)")
+    parser.add_argument("--seed", type=integer(0, 2**32 - 1),
+                        default=1, help="random seed (default 1)")
+    parser.add_argument("--dose", type=dose, default=DEFAULT.reference_dose,
                         help=f"insulin step, nM (default {DEFAULT.reference_dose:g})")
     common.add_time_option(parser)
     common.add_workers_option(parser)
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                         help="run the chunks on this Dask cluster instead")
-    parser.add_argument("--chunk-size", type=int, default=256,
+    parser.add_argument("--chunk-size", type=integer(1, 100_000, "samples per chunk"), default=256,
                         help="samples per chunk written to disk (default 256)")
     parser.add_argument("--resume", action="store_true",
                         help="continue an interrupted run in --out, skipping finished chunks")

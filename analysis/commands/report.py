@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cli import add_catalogue_option, add_output_options
+from ..cli import add_catalogue_option, add_output_options, integer
 from ..protocol import DEFAULT
 from ..report import Links, kahn_table, protocol_section, protocol_text, write_report
 from . import common
@@ -169,7 +169,8 @@ def _figures(args, sim, points, fits, main, causes):
 
 def arguments(parser: ArgumentParser) -> None:
     add_catalogue_option(parser)
-    parser.add_argument("--doses", type=int, default=DEFAULT.dose_count,
+    parser.add_argument("--doses", type=integer(4, 1000, "doses of a dose-response"),
+                        default=DEFAULT.dose_count,
                         help=f"insulin doses (default {DEFAULT.dose_count})")
     common.add_workers_option(parser)
     parser.add_argument("--strength-at", choices=("resistant_end", "mid"), default="resistant_end",
