@@ -40,8 +40,11 @@ def _run(args, method):
         if client is not None:
             client.close()
     problem.analyze()
-    meta = common.metadata(args, sim, method, "healthy", None, problem.fingerprint(),
-                           seed=args.seed)
+    main_rows = problem.indices[problem.indices.readout == common.main_readout(sim)]
+    counts = {"n_samples": len(problem.outputs), "n_failed": problem.failures,
+              "n_used_blocks": int(main_rows.n_used.iloc[0]) if len(main_rows) else 0}
+    meta = common.metadata(args, sim, method, "healthy", None,
+                           {**problem.fingerprint(), **counts}, seed=args.seed)
     common.write(problem.sample_table(), args, "samples", meta)
     common.write(problem.indices, args, f"{method}_indices", meta)
     main = common.main_readout(sim)
@@ -56,8 +59,13 @@ def _run(args, method):
     common.save_figure(fig, args, f"{method}_{main}")
     _print(problem.indices, main, method)
     n = len(problem.outputs)
-    print(f"{problem.failures} failed sample(s) of {n}" if problem.failures
-          else f"all {n} samples simulated")
+    if problem.failures:
+        used = problem.indices[problem.indices.readout == main].n_used.iloc[0]
+        print(f"{problem.failures} failed sample(s) of {n}; the indices use the {used} complete "
+              f"{'blocks' if method == 'sobol' else 'trajectories'} without a failure "
+              "(n_used, n_failed in the table)")
+    else:
+        print(f"all {n} samples simulated")
 
 
 def parse_ranges(items):
