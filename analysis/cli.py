@@ -212,9 +212,13 @@ def add_scenario_options(parser: ArgumentParser) -> None:
                        help="accept strengths outside a mechanism's plausible range")
 
 
-def add_output_options(parser: ArgumentParser, name: str) -> None:
+def add_output_options(parser: ArgumentParser, name: str, resume: bool = False) -> None:
     parser.add_argument("--out", default=f"results/{name}",
                         help=f"output folder (default: results/{name})")
+    if resume:
+        parser.add_argument("--resume", action="store_true",
+                            help="continue an interrupted run in --out: scenarios finished "
+                                 "before (kept in <out>/unfinished) are not redone")
 
 
 def parse_assignments(items: Iterable[str], what: str) -> dict[str, float]:
@@ -266,8 +270,13 @@ def run_command(args: Namespace) -> int:
     if not hasattr(args, "out") or getattr(args.run, "manages_output", False):
         return args.run(args) or 0
     from .outputs import command_output
+    from .runner import checkpoint, discard_checkpoint
     with command_output(args.out):
-        return args.run(args) or 0
+        with checkpoint(args.out, bool(getattr(args, "resume", False))):
+            status = args.run(args) or 0
+    if status == 0:
+        discard_checkpoint(args.out)
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:

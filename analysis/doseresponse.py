@@ -127,14 +127,26 @@ def compensation_table(sim: Backend, scenarios: Mapping[str, dict], readout: str
     protocol = sim.protocol
     reference_dose = protocol.reference_dose if reference_dose is None else reference_dose
     time = protocol.readout_time if time is None else time
+    from .runner import task_store
     target = None
+    items = [(sim.spec(), name, tuple(sorted(params.items())), readout, reference_dose, time,
+              max_dose) for name, params in scenarios.items()]
+    store = task_store("compensate", items)
+    done = store.done() if store is not None else set()
     rows = []
-    for name, params in scenarios.items():
-        dose, status, target = compensatory_dose(sim, params, readout, target, reference_dose,
-                                                 time, max_dose)
-        rows.append({"scenario": name, "readout": readout, "reference_dose": reference_dose,
-                     "time": time, "target": target, "dose_needed": dose,
-                     "fold_of_reference": dose / reference_dose, "status": status})
+    for i, (name, params) in enumerate(scenarios.items()):
+        if i in done:   # resumed: this scenario's row was finished before
+            row = store.read(i).iloc[0].to_dict()
+            target = row["target"]
+        else:
+            dose, status, target = compensatory_dose(sim, params, readout, target,
+                                                     reference_dose, time, max_dose)
+            row = {"scenario": name, "readout": readout, "reference_dose": reference_dose,
+                   "time": time, "target": target, "dose_needed": dose,
+                   "fold_of_reference": dose / reference_dose, "status": status}
+            if store is not None:
+                store.write(i, pd.DataFrame([row]))
+        rows.append(row)
         if progress is not None:
             progress.update(1)
     return pd.DataFrame(rows)

@@ -178,7 +178,7 @@ def workers(args: Namespace) -> int:
 def progress_bar(total: int, desc: str) -> Any:
     from tqdm import tqdm
     return tqdm(total=total, desc=desc, unit="scenario", leave=False,
-                disable=total < 4, dynamic_ncols=True)
+                disable=total < 4, dynamic_ncols=True, delay=0.5)
 
 
 def figure_units(sim: Backend) -> tuple[dict[str, str], str]:

@@ -53,7 +53,7 @@ def arguments(parser: ArgumentParser) -> None:
                         default=p.max_dose,
                         help=f"highest insulin tried, nM (default {p.max_dose:g})")
     common.add_time_option(parser)
-    add_output_options(parser, "compensate")
+    add_output_options(parser, "compensate", resume=True)
 
 
 run.arguments = arguments

@@ -74,7 +74,7 @@ def arguments(parser: ArgumentParser) -> None:
     common.add_dose_options(parser)
     common.add_workers_option(parser)
     add_kahn_options(parser)
-    add_output_options(parser, "dose-response")
+    add_output_options(parser, "dose-response", resume=True)
 
 
 run.arguments = arguments

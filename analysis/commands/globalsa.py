@@ -34,7 +34,7 @@ def _run(args, method):
               f"{len(problem.chunks())} chunks, on {where}")
         from tqdm import tqdm
         with tqdm(total=len(problem.samples), unit="sample", desc=method,
-                  dynamic_ncols=True) as bar:
+                  dynamic_ncols=True, delay=0.5) as bar:
             problem.evaluate(args.out, args.resume, args.workers, client, bar)
     finally:
         if client is not None:

@@ -92,7 +92,7 @@ def run(args: Namespace) -> int | None:
 def progress(total: int) -> Any:
     from tqdm import tqdm
     return tqdm(total=total, desc="mca (steady state, elasticities)", unit="step", leave=False,
-                dynamic_ncols=True)
+                dynamic_ncols=True, delay=0.5)
 
 
 def arguments(parser: ArgumentParser) -> None:

@@ -175,7 +175,7 @@ def arguments(parser: ArgumentParser) -> None:
     common.add_workers_option(parser)
     parser.add_argument("--strength-at", choices=("resistant_end", "mid"), default="resistant_end",
                         help="mechanism strength (default: resistant end of the range)")
-    add_output_options(parser, "report")
+    add_output_options(parser, "report", resume=True)
     # the report is of the project's model, healthy against every mechanism and cause
     parser.set_defaults(sbml=None, input=DEFAULT.input_id, readout=None, cause=None,
                         mechanism=[], set=[], all_causes=True, all_mechanisms=True,

@@ -45,7 +45,7 @@ def _common_arguments(parser, name, points, dest="points"):
                              f"(default {DEFAULT.reference_dose:g})")
     common.add_dose_options(parser)
     common.add_workers_option(parser)
-    add_output_options(parser, name)
+    add_output_options(parser, name, resume=True)
 
 
 def scan(args: Namespace) -> int | None:
