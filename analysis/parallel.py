@@ -182,8 +182,10 @@ def probe_scheduler(address: str, timeout: float = 5) -> str:
         text = f"tcp://{text}"
     try:
         scheme, location = parse_address(text)
+        if scheme == "inproc":          # a cluster inside this process: nothing to probe
+            return text
         host, _, port = location.rpartition(":")
-        if scheme not in ("tcp", "tls", "inproc", "ucx", "ws", "wss") or not host \
+        if scheme not in ("tcp", "tls", "ucx", "ws", "wss") or not host \
                 or not port.isdigit() or not 0 < int(port) < 65536:
             raise ValueError("expected tcp://HOST:PORT")
     except (ValueError, TypeError) as exc:

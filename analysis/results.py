@@ -151,7 +151,14 @@ def write_table(df: pd.DataFrame, out_dir: str | os.PathLike, name: str,
     except OSError as exc:
         raise _cannot_write(out_dir, exc) from exc
     merged = _merged_metadata(out_dir, name, metadata)
-    table = pa.Table.from_pandas(df)
+    try:
+        table = pa.Table.from_pandas(df)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        mixed = [c for c in df.columns if df[c].dtype == object
+                 and len({type(v) for v in df[c].dropna()}) > 1]
+        where = f" (column {mixed[0]} mixes text and numbers)" if mixed else ""
+        raise UserError(f"cannot write table {name}{where}: {' '.join(str(exc).split())[:120]}; "
+                        "check that the input's numeric columns hold numbers") from None
     schema_meta = dict(table.schema.metadata or {})
     schema_meta[METADATA_KEY] = meta_json.encode("utf-8")
     table = table.replace_schema_metadata(schema_meta)
