@@ -18,13 +18,22 @@ from collections.abc import Callable, Iterable, Sequence
 
 from .errors import SimulationError, UserError
 
+PROG = "python -m analysis"
+
 
 class Parser(argparse.ArgumentParser):
     """argparse with bad options reported as the one line every error is."""
 
     def error(self, message: str) -> None:   # type: ignore[override]
-        print(f"error: {' '.join(message.split())} (see `{self.prog} --help`)", file=sys.stderr)
-        raise SystemExit(2)
+        line = f"{' '.join(message.split())} (see `{self.prog} --help`)"
+        if self.prog == PROG:   # no such command: argparse's exit, as one line
+            print(f"error: {line}", file=sys.stderr)
+            raise SystemExit(2)
+        raise UsageError(line)
+
+
+class UsageError(UserError):
+    """A bad option, found by argparse (printed as one line like every UserError)."""
 
 
 # ------------------------------------------------------------------ checked option types
@@ -44,19 +53,19 @@ def _number(text: str) -> float:
 
 def real(low: float | None = None, high: float | None = None, low_open: bool = False,
          what: str = "") -> Callable[[str], float]:
-    """A finite float in [low, high] (``low_open``: above low)."""
+    """A finite float in [low, high] (``low_open``: above low); the message names
+    the accepted range."""
     def parse(text: str) -> float:
         value = _number(text)
+        unit = f" {what}" if what else ""
         too_low = low is not None and (value <= low if low_open else value < low)
-        too_high = high is not None and value > high
-        if too_low or too_high:
-            parts = []
-            if low is not None:
-                parts.append(f"{'>' if low_open else '>='} {low:g}")
-            if high is not None:
-                parts.append(f"<= {high:g}")
-            raise argparse.ArgumentTypeError(f"{text}{' ' + what if what else ''} is out of "
-                                             f"range; give a number {' and '.join(parts)}")
+        if too_low:
+            top = f" and <= {high:g}" if high is not None else ""
+            raise argparse.ArgumentTypeError(f"{text}{unit}: must be {'>' if low_open else '>='} "
+                                             f"{low:g}{top}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{text}{unit}: must be <= {high:g} (the largest "
+                                             "accepted)")
         return value
     parse.__name__ = "number"
     return parse
@@ -69,11 +78,12 @@ def integer(low: int = 1, high: int | None = None, what: str = "") -> Callable[[
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-        if value < low or (high is not None and value > high):
-            limit = f"from {low} to {high}" if high is not None else f">= {low}"
-            reason = f" ({what})" if what else ""
-            raise argparse.ArgumentTypeError(f"{value} is out of range; give a whole number "
-                                             f"{limit}{reason}")
+        unit = f" {what}" if what else ""
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value}: give at least {low}{unit}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{value}: give at most {high}{unit} (the limit; "
+                                             "more would not fit in memory or time)")
         return value
     parse.__name__ = "integer"
     return parse
@@ -94,22 +104,32 @@ def max_workers() -> int:
 
 
 def workers_count(text: str) -> int:
-    return integer(1, max_workers(), "more processes than 4 x this machine's cores only slow "
-                                     "the run")(text)
+    value = integer(1, None, "worker process")(text)
+    limit = max_workers()
+    if value > limit:
+        raise argparse.ArgumentTypeError(f"{value}: give at most {limit} (4 x this machine's "
+                                         "cores); more processes only slow the run")
+    return value
 
 
-def input_file(text: str) -> str:
-    """An existing, readable file (not a folder)."""
-    import os
-    if not text.strip():
-        raise argparse.ArgumentTypeError("empty file name")
-    if os.path.isdir(text):
-        raise argparse.ArgumentTypeError(f"{text} is a folder; give a file")
-    if not os.path.exists(text):
-        raise argparse.ArgumentTypeError(f"{text} not found; give an existing file")
-    if not os.access(text, os.R_OK):
-        raise argparse.ArgumentTypeError(f"{text} is not readable")
-    return text
+def existing_file(what: str) -> Callable[[str], str]:
+    """An existing, readable file (not a folder), called ``what`` in the message."""
+    def parse(text: str) -> str:
+        import os
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"{what} name is empty")
+        if os.path.isdir(text):
+            raise argparse.ArgumentTypeError(f"{text} is a folder; give the {what}")
+        if not os.path.exists(text):
+            raise argparse.ArgumentTypeError(f"{what} not found: {text}")
+        if not os.access(text, os.R_OK):
+            raise argparse.ArgumentTypeError(f"{what} {text} is not readable")
+        return text
+    parse.__name__ = "file"
+    return parse
+
+
+input_file = existing_file("file")
 
 
 class Once(argparse.Action):
@@ -175,7 +195,7 @@ def command_function(name: str) -> Callable[[Namespace], int | None]:
 def add_model_options(parser: ArgumentParser, readouts: bool = True, backends: bool = True) -> None:
     from .protocol import DEFAULT
     group = parser.add_argument_group("model")
-    group.add_argument("--sbml", default=None, type=input_file,
+    group.add_argument("--sbml", default=None, type=existing_file("SBML file"),
                        help="SBML file (default: the project's model)")
     group.add_argument("--input", default=DEFAULT.input_id,
                        help="id of the stimulus parameter stepped by the protocol "
@@ -188,13 +208,14 @@ def add_model_options(parser: ArgumentParser, readouts: bool = True, backends: b
         group.add_argument("--backend", default="roadrunner", metavar="NAME",
                            help="simulator: roadrunner (default), copasi or pysb (the "
                                 "project's PySB model)")
-    group.add_argument("--rtol", type=positive, default=None, metavar="RTOL",
+    group.add_argument("--rtol", type=real(), default=None, metavar="RTOL",
                        help="relative tolerance of the integrator (default 1e-8; larger is "
                             "faster and less accurate); recorded in the metadata")
 
 
 def add_catalogue_option(parser: ArgumentParser) -> None:
-    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE", type=input_file,
+    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
+                        type=existing_file("catalogue file"),
                         help="your own mechanism/cause catalogue (TOML; repeatable)")
 
 
@@ -247,7 +268,7 @@ def parse_assignments(items: Iterable[str], what: str) -> dict[str, float]:
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only ``command``'s module is imported to add its options."""
     parser = Parser(
-        prog="python -m analysis",
+        prog=PROG,
         description="Insulin signaling and insulin resistance: simulations and analyses.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_, _, help) in COMMANDS.items():
@@ -282,9 +303,9 @@ def run_command(args: Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
-    parser = build_parser(command if command in COMMANDS else None)
-    args = parser.parse_args(argv)
     try:
+        parser = build_parser(command if command in COMMANDS else None)
+        args = parser.parse_args(argv)
         return run_command(args)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -59,7 +59,7 @@ class ChunkStore:
                 self._discard_chunks()
             elif not resume:
                 raise UserError(f"{self.out} already holds a run ({len(self.done())} of "
-                                f"{previous.get('n_chunks', '?')} chunks); resume it (--resume) "
+                                f"{previous.get('n_chunks', '?')} chunks); resume it "
                                 "or choose another output folder")
             else:
                 differs = _differences(previous.get("fingerprint", {}), self.fingerprint)

@@ -48,6 +48,11 @@ def scenario_set(catalogue: Catalogue, mechanisms: bool | Iterable[str] = False,
             names = [n for n in names if n in usable_m] if mechanisms is True else names
             cause_names = ([n for n in cause_names if n in usable_c] if causes is True
                            else cause_names)
+            if not names and not cause_names:
+                from .errors import UserError
+                raise UserError("no mechanism or cause of the catalogue acts on this model's "
+                                "parameters; give a catalogue of your own (--catalogue) whose "
+                                "mechanisms target them")
         catalogue.check_targets(settable, names, cause_names)
     out: dict[str, dict[str, float]] = {"healthy": {}}
     for name in names:

@@ -68,9 +68,6 @@ class RoadRunnerBackend(Backend):
         self.sha256 = self.model.sha256
         self._parameters = self.model.constant_parameters()
         self._species = set(self.model.species()) | set(self.model.boundary_species())
-        if not self.model.species():
-            raise UserError(f"{self.path} has no species (nothing whose state settles or "
-                            "responds); give an SBML model with species and reactions")
         self._check_ids(set(self.model.parameters()) | self._species)
         self._selections = [f"[{r}]" if r in self._species else r for r in self.readouts]
         model = self.rr.model

@@ -128,7 +128,7 @@ def add_workers_option(parser: ArgumentParser) -> None:
 def add_dose_options(parser: ArgumentParser) -> None:
     p = DEFAULT
     group = parser.add_argument_group("doses")
-    group.add_argument("--doses", type=integer(4, 1000, "doses of a dose-response"),
+    group.add_argument("--doses", type=integer(4, 1000, "doses"),
                        default=p.dose_count,
                        help=f"number of insulin doses (default {p.dose_count})")
     group.add_argument("--dose-range", type=real(0.0, 1e6, low_open=True, what="nM"),

@@ -79,7 +79,7 @@ def parse_ranges(items):
         except ValueError:
             raise UserError(f"--range {name} {low} {high}: LOW and HIGH must be numbers") from None
         if not (math.isfinite(lo) and math.isfinite(hi)) or not lo < hi:
-            raise UserError(f"--range {name} {low} {high}: give finite numbers with LOW < HIGH")
+            raise UserError(f"--range {name} {low} {high}: give finite numbers; give low < high")
         if name in ranges:
             raise UserError(f"--range {name} given twice; give each mechanism once")
         ranges[name] = (lo, hi)

@@ -182,7 +182,7 @@ def _figures(args, sim, protocol, points, fits, main, causes):
 
 def arguments(parser: ArgumentParser) -> None:
     add_catalogue_option(parser)
-    parser.add_argument("--doses", type=integer(4, 1000, "doses of a dose-response"),
+    parser.add_argument("--doses", type=integer(4, 1000, "doses"),
                         default=DEFAULT.dose_count,
                         help=f"insulin doses (default {DEFAULT.dose_count})")
     common.add_workers_option(parser)

@@ -36,7 +36,7 @@ def _common_arguments(parser, name, points, dest="points"):
     add_catalogue_option(parser)
     parser.add_argument("--allow-out-of-range", action="store_true",
                         help="accept strengths outside the plausible range")
-    parser.add_argument("--points", type=integer(2, 200, "strengths per mechanism"),
+    parser.add_argument("--points", type=integer(2, 200, "points"),
                         default=points, dest=dest,
                         help=f"strengths per mechanism (default {points})")
     parser.add_argument("--reference-dose", type=real(0.0, 1e6, low_open=True, what="nM"),
