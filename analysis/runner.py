@@ -82,8 +82,23 @@ def checkpoint(out: str | os.PathLike, resume: bool = False) -> Iterator[None]:
     _CHECKPOINT.append((folder, resume))
     try:
         yield
+    except BaseException:
+        _prune(folder)      # keep finished work, not empty stores
+        raise
     finally:
         _CHECKPOINT.pop()
+
+
+def _prune(folder: Path) -> None:
+    """Remove the stores under ``folder`` that hold no finished chunk, and the folder
+    itself if nothing is left."""
+    if not folder.is_dir():
+        return
+    for store in folder.iterdir():
+        if store.is_dir() and not any(store.glob("chunk_*.parquet")):
+            shutil.rmtree(store, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 def discard_checkpoint(out: str | os.PathLike) -> None:

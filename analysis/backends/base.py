@@ -204,6 +204,11 @@ class Backend(ABC):
             cached = self.__dict__["_settable_ids"] = frozenset(self.settable_ids())
         return cached
 
+    def refuse_protocol_conflicts(self) -> None:
+        """Refuse, in one line, a model the settle-then-step protocol cannot honour
+        (events, algebraic rules, delays); backends that can tell override this."""
+        return None
+
     def require(self, capability: str, what: str | None = None) -> None:
         """Refuse, in one line, what this backend cannot do."""
         from . import check_capability

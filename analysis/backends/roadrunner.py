@@ -174,7 +174,7 @@ class RoadRunnerBackend(Backend):
         Returns the relative rate of change left (per min); ``settle_method``
         says how it was found ("solver" or "simulation")."""
         parameters = self.check_parameters(parameters)
-        self._refuse_conflicts()
+        self.refuse_protocol_conflicts()
         key = tuple(sorted(parameters.items()))
         if key == self._basal_key:
             self._restore()
@@ -190,7 +190,7 @@ class RoadRunnerBackend(Backend):
         self._restore()
         return self._residual
 
-    def _refuse_conflicts(self) -> None:
+    def refuse_protocol_conflicts(self) -> None:
         """Settling a model with events, algebraic rules or delays is refused in one line."""
         conflicts = self.model.protocol_conflicts
         if conflicts:
@@ -332,7 +332,7 @@ class RoadRunnerBackend(Backend):
             raise UserError("times must be >= 0 and increase strictly")
         rr = self.rr
         if settle:
-            self._refuse_conflicts()
+            self.refuse_protocol_conflicts()
             key = ("conditions", *sorted(values.items()))
             if key != self._basal_key:
                 self._basal_key = None

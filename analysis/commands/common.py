@@ -45,8 +45,10 @@ def simulator(args: Namespace, readouts: Sequence[str] | None = None) -> Backend
     """The backend for ``--backend/--sbml/--input/--readout/--rtol`` and the protocol
     of the command's options (project defaults otherwise)."""
     chosen = readouts or getattr(args, "readout", None) or None
-    return create(getattr(args, "backend", None) or "roadrunner", args.sbml, args.input, chosen,
-                  solver_options(args), protocol(args))
+    sim = create(getattr(args, "backend", None) or "roadrunner", args.sbml, args.input, chosen,
+                 solver_options(args), protocol(args))
+    sim.refuse_protocol_conflicts()   # every command here settles, then steps
+    return sim
 
 
 def catalogue(args: Namespace) -> Catalogue:
