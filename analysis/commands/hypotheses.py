@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import add_catalogue_option, add_output_options, integer
+from ..cli import add_catalogue_option, add_output_options, existing_file, integer
 from ..errors import UserError
 from . import common
 
@@ -118,7 +118,8 @@ def arguments(parser):
                         help="measurements (CSV: readout, dose, time, value[, sd, state, "
                              "dataset]; or a PEtab measurement table with --conditions)")
     parser.add_argument("--conditions", help="PEtab condition table of a PEtab DATA file")
-    parser.add_argument("--sbml", help="SBML file (default: the project's model)")
+    parser.add_argument("--sbml", type=existing_file("SBML file"),
+                        help="SBML file (default: the project's model)")
     parser.add_argument("--input", default="insulin", help="stimulus parameter (default insulin)")
     add_catalogue_option(parser)
     parser.add_argument("--max-size", type=integer(1, 3, "mechanisms per hypothesis"), default=2,
