@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from argparse import ArgumentParser, Namespace
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +26,11 @@ class Parser(argparse.ArgumentParser):
     """argparse with bad options reported as the one line every error is."""
 
     def error(self, message: str) -> None:   # type: ignore[override]
-        line = f"{' '.join(message.split())} (see `{self.prog} --help`)"
+        text = " ".join(message.split())
+        match = re.match(r"argument ([^:/ ]+)(?:/\S+)?: (.*)$", text)
+        if match:   # "argument --starts: 0: give at least 1" -> "--starts 0: give at least 1"
+            text = f"{match[1]} {match[2]}"
+        line = f"{text} (see `{self.prog} --help`)"
         if self.prog == PROG:   # no such command: argparse's exit, as one line
             print(f"error: {line}", file=sys.stderr)
             raise SystemExit(2)

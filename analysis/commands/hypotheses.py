@@ -122,7 +122,7 @@ def arguments(parser):
                         help="SBML file (default: the project's model)")
     parser.add_argument("--input", default="insulin", help="stimulus parameter (default insulin)")
     add_catalogue_option(parser)
-    parser.add_argument("--max-size", type=integer(1, 3, "mechanisms per hypothesis"), default=2,
+    parser.add_argument("--max-size", type=integer(1, None, "mechanism per hypothesis"), default=2,
                         help="largest mechanism combination (1, 2 or 3; default 2)")
     parser.add_argument("--no-causes", action="store_true", help="leave the causes out")
     parser.add_argument("--mechanisms", nargs="+", metavar="NAME",
