@@ -196,6 +196,7 @@ def test_compensate_records_a_solver_failure_as_a_status(tmp_path, capfd):
     (["dose-response", "--ec50-threshold", "nan"], "not a finite number"),
     (["dose-response", "--emax-threshold", "-1"], "must be > 0"),
     (["simulate", "--out", ""], "--out is empty"),
+    (["simulate", "--set", "insulin=100"], "--set insulin: the input is set by the protocol"),
 ])
 def test_wrong_input_that_used_to_pass_is_refused(argv, message, tmp_path, capfd):
     if "--out" not in argv:

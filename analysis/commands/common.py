@@ -61,6 +61,10 @@ def scenario(args: Namespace, sim: Backend,
     """(name, parameters) of the scenario named by --cause/--mechanism/--set."""
     mechanisms = parse_assignments(args.mechanism, "--mechanism")
     overrides = parse_assignments(args.set, "--set")
+    if sim.input_id in overrides:
+        raise UserError(f"--set {sim.input_id}: the input is set by the protocol (0 while "
+                        "settling, the dose after the step); give the dose with the command's "
+                        "dose option instead")
     if not args.cause and not mechanisms:
         sim.check_parameters(overrides)
         name = "healthy" if not overrides else "+".join(f"{k}={v:g}" for k, v in overrides.items())
