@@ -186,8 +186,9 @@ class FolderLock:
                 owner = self._owner()
                 if owner is not None and owner != os.getpid() and _alive(owner):
                     raise UserError(f"{self.folder} is in use by another run (pid {owner}); "
-                                    "wait for it to finish or choose another output "
-                                    "folder") from None
+                                    "wait for it to finish or choose another output folder "
+                                    f"(if pid {owner} is not such a run, remove "
+                                    f"{self.path})") from None
                 # stale (its process is gone) or unreadable: take it over atomically
                 try:
                     atomic_text(self.path, f"{os.getpid()}\n")

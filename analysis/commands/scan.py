@@ -31,12 +31,12 @@ def _mechanism(cat, name):
     return cat.mechanisms[name]
 
 
-def _common_arguments(parser, name, points, dest="points"):
+def _common_arguments(parser, name, points, dest="points", max_points=200):
     add_model_options(parser)
     add_catalogue_option(parser)
     parser.add_argument("--allow-out-of-range", action="store_true",
                         help="accept strengths outside the plausible range")
-    parser.add_argument("--points", type=integer(2, 200, "points"),
+    parser.add_argument("--points", type=integer(2, max_points, "points"),
                         default=points, dest=dest,
                         help=f"strengths per mechanism (default {points})")
     parser.add_argument("--reference-dose", type=real(0.0, 1e6, low_open=True, what="nM"),
@@ -146,7 +146,7 @@ def scan2d(args: Namespace) -> int | None:
 def scan2d_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("mechanism_a", metavar="MECHANISM_A")
     parser.add_argument("mechanism_b", metavar="MECHANISM_B")
-    _common_arguments(parser, "scan2d", 6)
+    _common_arguments(parser, "scan2d", 6, max_points=50)   # a grid: 51 x 51 scenarios
 
 
 scan2d.arguments = scan2d_arguments
