@@ -176,13 +176,18 @@ class Model:
         self.conserved_moieties = bool(
             conserved_moieties and self.sbml.getNumReactions() > 0
             and not any(r.isRate() for r in rules) and self.sbml.getNumEvents() == 0)
+        self.protocol_conflicts = protocol_conflicts(self.sbml, text)
+        unsupported = [c for c in self.protocol_conflicts if "event" not in c]
+        if unsupported:   # libroadrunner cannot simulate these at all
+            raise UserError(f"{path} has {', '.join(unsupported)}, which the simulator "
+                            "(libroadrunner) cannot simulate; rewrite them as reactions or "
+                            "assignment rules")
         options = roadrunner.LoadSBMLOptions()
         options.conservedMoieties = self.conserved_moieties
         try:
             self.rr = roadrunner.RoadRunner(text, options)
         except Exception as exc:  # roadrunner raises RuntimeError with multi-line text
             raise UserError(f"libroadrunner cannot load {path}: {_one_line(exc)}") from None
-        self.protocol_conflicts = protocol_conflicts(self.sbml, text)
         self._assigned = {r.getVariable() for r in rules if r.isAssignment()}
         self._rated = {r.getVariable() for r in rules if r.isRate()}
 

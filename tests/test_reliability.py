@@ -254,6 +254,27 @@ def test_events_are_refused_by_the_settle_then_step_analyses(command, tmp_path, 
     assert files(out) == []
 
 
+@pytest.mark.parametrize("change, message", [
+    ("delay", "delay() in its math"), ("algebraic", "1 algebraic rule")])
+def test_delays_and_algebraic_rules_are_one_line(change, message, tmp_path, capfd):
+    path = tiny_sbml(tmp_path / "model.xml")
+    doc = libsbml.readSBMLFromFile(str(path))
+    model = doc.getModel()
+    if change == "delay":
+        model.getReaction("off").getKineticLaw().setMath(
+            libsbml.parseL3Formula("kb * delay(B, 1)"))
+    else:
+        model.getParameter("kb").setConstant(False)
+        model.createAlgebraicRule().setMath(libsbml.parseL3Formula("kb - 0.05"))
+    libsbml.writeSBMLToFile(doc, str(path))
+    status, _, err = cli(capfd, "simulate", "--sbml", path, "--readout", "B", "--out",
+                         tmp_path / "o")
+    assert status == 2
+    line = one_error_line(err)
+    assert message in line and "cannot simulate" in line
+    assert files(tmp_path / "o") == []
+
+
 # ------------------------------------------------------------------ 3. unvalidated numbers
 @pytest.mark.parametrize("argv, message", [
     (["dose-response", "--doses", "100000000"], "give at most 1000 doses"),
