@@ -133,6 +133,10 @@ def compensation_table(sim: Backend, scenarios: Mapping[str, dict], readout: str
               max_dose) for name, params in scenarios.items()]
     store = task_store("compensate", items)
     done = store.done() if store is not None else set()
+    if done:
+        import sys
+        print(f"resuming: {len(done)} of {len(items)} scenario(s) finished before are reused "
+              f"from {store.folder}", file=sys.stderr)
     rows = []
     for i, (name, params) in enumerate(scenarios.items()):
         if i in done:   # resumed: this scenario's row was finished before

@@ -410,6 +410,20 @@ def test_an_interrupted_dose_response_resumes_from_its_finished_scenarios(tmp_pa
                                   pd.read_parquet(fresh / "points.parquet"))
 
 
+def test_a_scan_that_failed_to_write_its_figure_resumes_without_recomputing(tmp_path, capfd):
+    out = tmp_path / "scan"
+    args = ["scan", "PTEN_up", "--points", "2", "--doses", "6", "--workers", "1", "--out", out]
+    done = run(*args, limit_bytes=30_000)        # the chunks fit, the figure does not
+    assert done.returncode == 2
+    assert "scan_PTEN_up.png" in one_error_line(done.stderr.split("\r")[-1])
+    assert not list(out.glob("*.parquet")) and not list(out.glob("*.png"))
+    assert len(list(out.glob("unfinished/*/chunk_*.parquet"))) == 3   # healthy + 2 strengths
+    status, _, err = cli(capfd, *args, "--resume")
+    assert status == 0, err
+    assert "resuming: 3 of 3 scenario(s)" in err
+    assert (out / "scan_PTEN_up.png").exists() and not (out / "unfinished").exists()
+
+
 # ------------------------------------------------------------------ 5. two runs, one folder
 def test_temporary_names_are_private_to_a_process(tmp_path):
     a, b = temp_path(tmp_path / "fits.parquet"), temp_path(tmp_path / "fits.parquet")
