@@ -190,10 +190,7 @@ class FolderLock:
                                     f"(if pid {owner} is not such a run, remove "
                                     f"{self.path})") from None
                 # stale (its process is gone) or unreadable: take it over atomically
-                try:
-                    atomic_text(self.path, f"{os.getpid()}\n")
-                except UserError:
-                    raise
+                atomic_text(self.path, f"{os.getpid()}\n")
                 if self._owner() == os.getpid():
                     self.held = True
                     return self

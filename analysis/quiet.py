@@ -89,12 +89,3 @@ def quiet(method: F) -> F:
         with captured():
             return method(*args, **kwargs)
     return wrapper  # type: ignore[return-value]
-
-
-def message(exc: BaseException, output: Captured | None = None, limit: int = 200) -> str:
-    """One line for a solver failure: the exception, else what the solver printed."""
-    text = clean(str(exc), limit)
-    extra = output.text if output is not None else ""
-    if not text:
-        return extra[:limit] or type(exc).__name__
-    return text
