@@ -289,18 +289,35 @@ class Catalogue:
         low, high = m.range
         return low if m.healthy - low >= high - m.healthy else high
 
-    def check_targets(self, known_ids: Iterable[str]) -> None:
-        """Every mechanism target and cause input must be a settable model parameter."""
+    def check_targets(self, known_ids: Iterable[str], mechanisms: Iterable[str] | None = None,
+                      causes: Iterable[str] | None = None) -> None:
+        """Every target of the mechanisms (and every input and mechanism of the
+        causes) named must be a settable model parameter; None: all of them. Only
+        what a run uses is checked, so a catalogue can serve several models."""
         known = set(known_ids)
-        for m in self.mechanisms.values():
+        cause_names = list(self.causes) if causes is None else [c for c in causes if c]
+        mech_names = list(self.mechanisms) if mechanisms is None else list(mechanisms)
+        for name in cause_names:
+            c = self.cause(name)
+            for input_name in c.inputs:
+                if input_name not in known:
+                    raise _not_in_model(f"{c.source_file}: cause '{c.name}'", "input",
+                                        input_name, known)
+            mech_names += [m for m in c.mechanisms if m not in mech_names]
+        for name in mech_names:
+            m = self.mechanism(name)
             for target in m.targets:
                 if target not in known:
                     raise _not_in_model(f"{m.source_file}: mechanism '{m.name}'", "target",
                                         target, known)
-        for c in self.causes.values():
-            for name in c.inputs:
-                if name not in known:
-                    raise _not_in_model(f"{c.source_file}: cause '{c.name}'", "input", name, known)
+
+    def applicable(self, known_ids: Iterable[str]) -> tuple[list[str], list[str]]:
+        """(mechanisms, causes) whose targets and inputs all are settable ids."""
+        known = set(known_ids)
+        mechs = [n for n, m in self.mechanisms.items() if set(m.targets) <= known]
+        causes = [n for n, c in self.causes.items()
+                  if set(c.inputs) <= known and set(c.mechanisms) <= set(mechs)]
+        return mechs, causes
 
     def check_strength(self, name: str, strength: Any, allow_out_of_range: bool = False) -> float:
         """Float strength of mechanism ``name``; UserError if it is not usable."""

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from .backends.base import Backend
-from .errors import UserError
+from .errors import SimulationError, UserError
 from .fitting import compare_fits, fit_hill
 from .protocol import DEFAULT, Protocol
 from .runner import make_task, run_tasks
@@ -98,10 +98,15 @@ def compensatory_dose(sim: Backend, parameters: dict, readout: str = "glucose_up
 
     def value(dose, params):
         frame = sim.timecourse(params, dose, np.array([0.0, time]))
-        return float(frame[readout].iloc[-1])
+        result = float(frame[readout].iloc[-1])
+        if not np.isfinite(result):
+            raise SimulationError(f"{readout} is {result} at {dose:g}")
+        return result
 
     if target is None:
-        target = value(reference_dose, {})
+        target = value(reference_dose, {})   # healthy: its failure ends the run in one line
+    if not np.isfinite(target):
+        return np.nan, "no_target: the healthy readout is not a finite number", target
     try:
         low, high = 1e-6, max_dose
         if value(high, parameters) < target:
@@ -122,14 +127,30 @@ def compensation_table(sim: Backend, scenarios: Mapping[str, dict], readout: str
     protocol = sim.protocol
     reference_dose = protocol.reference_dose if reference_dose is None else reference_dose
     time = protocol.readout_time if time is None else time
+    from .runner import task_store
     target = None
+    items = [(sim.spec(), name, tuple(sorted(params.items())), readout, reference_dose, time,
+              max_dose) for name, params in scenarios.items()]
+    store = task_store("compensate", items)
+    done = store.done() if store is not None else set()
+    if done:
+        import sys
+        print(f"resuming: {len(done)} of {len(items)} scenario(s) finished before are reused "
+              f"from {store.folder}", file=sys.stderr)
     rows = []
-    for name, params in scenarios.items():
-        dose, status, target = compensatory_dose(sim, params, readout, target, reference_dose,
-                                                 time, max_dose)
-        rows.append({"scenario": name, "readout": readout, "reference_dose": reference_dose,
-                     "time": time, "target": target, "dose_needed": dose,
-                     "fold_of_reference": dose / reference_dose, "status": status})
+    for i, (name, params) in enumerate(scenarios.items()):
+        if i in done:   # resumed: this scenario's row was finished before
+            row = store.read(i).iloc[0].to_dict()
+            target = row["target"]
+        else:
+            dose, status, target = compensatory_dose(sim, params, readout, target,
+                                                     reference_dose, time, max_dose)
+            row = {"scenario": name, "readout": readout, "reference_dose": reference_dose,
+                   "time": time, "target": target, "dose_needed": dose,
+                   "fold_of_reference": dose / reference_dose, "status": status}
+            if store is not None:
+                store.write(i, pd.DataFrame([row]))
+        rows.append(row)
         if progress is not None:
             progress.update(1)
     return pd.DataFrame(rows)

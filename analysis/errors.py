@@ -1,4 +1,4 @@
-"""One exception type for bad user input: its message is the one line the user sees."""
+"""Exceptions whose message is the one line the user sees: bad input, solver failure."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -11,6 +11,11 @@ class UserError(Exception):
     The CLI prints it as ``error: <message>`` and exits with status 2, never a
     traceback.
     """
+
+
+class SimulationError(RuntimeError):
+    """The solver failed. Analyses over many points record it in a row's status;
+    a command about one simulation ends with one line (exit status 2)."""
 
 
 def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:

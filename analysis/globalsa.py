@@ -147,34 +147,67 @@ def make_chunks(spec: ModelSpec, factors: Sequence[Factor], samples: np.ndarray,
                   float(dose), float(time)) for start in range(0, len(samples), size)]
 
 
+INDEX_COLUMNS = {"sobol": ("S1", "S1_conf", "ST", "ST_conf"),
+                 "morris": ("mu", "mu_star", "sigma", "mu_star_conf")}
+
+
+def block_size(method: str, n_factors: int) -> int:
+    """Rows of one indivisible block of the sample: a Saltelli block (N x (D + 2)
+    rows, without second order) or a Morris trajectory (D + 1 rows)."""
+    return n_factors + 2 if method == "sobol" else n_factors + 1
+
+
+def complete_blocks(method: str, n_factors: int, ok: np.ndarray) -> np.ndarray:
+    """Row mask of the blocks whose every sample succeeded."""
+    size = block_size(method, n_factors)
+    blocks = np.asarray(ok, dtype=bool)[: len(ok) // size * size].reshape(-1, size).all(axis=1)
+    return np.repeat(blocks, size)
+
+
 def analyze(method: str, factors: Sequence[Factor], samples: np.ndarray, outputs: pd.DataFrame,
             readouts: Sequence[str], seed: int, levels: int = 4) -> pd.DataFrame:
-    """Indices per readout (tidy: readout, factor, SALib columns, status)."""
+    """Indices per readout (tidy: readout, factor, SALib columns, n_used, n_failed,
+    status). Failed samples (solver failure, non-finite output) take their whole
+    block (Saltelli block or Morris trajectory) out; the indices come from the
+    complete blocks left, ``n_used`` of them (``n_failed`` samples failed). With
+    fewer than 2 complete blocks the indices are NaN and the status says why."""
     prob = problem(factors)
+    keys = INDEX_COLUMNS[method]
+    size = block_size(method, len(factors))
     frames = []
     for readout in readouts:
         y = outputs[readout].to_numpy(dtype=float)
-        bad = int(np.sum(~np.isfinite(y)))
-        if bad:
-            frames.append(pd.DataFrame({"readout": readout, "factor": prob["names"],
-                                        "status": f"{bad} failed sample(s)"}))
+        ok = np.isfinite(y)
+        if "status" in outputs:
+            ok &= (outputs["status"] == "ok").to_numpy()
+        n_failed = int((~ok).sum())
+        keep = complete_blocks(method, len(factors), ok)
+        n_used = int(keep.sum()) // size
+        frame = pd.DataFrame({"readout": readout, "factor": prob["names"]})
+        for k in keys:
+            frame[k] = np.nan
+        frame["n_used"] = n_used
+        frame["n_failed"] = n_failed
+        if n_used < 2:
+            frame["status"] = (f"too few complete blocks: {n_used} of {len(y) // size} "
+                               f"({n_failed} failed sample(s))")
+            frames.append(frame)
             continue
-        if np.ptp(y) == 0:
-            frames.append(pd.DataFrame({"readout": readout, "factor": prob["names"],
-                                        "status": "constant output"}))
+        y_used = y[keep]
+        if np.ptp(y_used) == 0:
+            frame["status"] = "constant output"
+            frames.append(frame)
             continue
         if method == "sobol":
             from SALib.analyze import sobol
-            res = sobol.analyze(prob, y, calc_second_order=False, seed=seed)
-            keys = ("S1", "S1_conf", "ST", "ST_conf")
+            res = sobol.analyze(prob, y_used, calc_second_order=False, seed=seed)
         else:
             from SALib.analyze import morris
-            res = morris.analyze(prob, samples, y, num_levels=levels, seed=seed)
-            keys = ("mu", "mu_star", "sigma", "mu_star_conf")
-        frame = pd.DataFrame({k: np.asarray(res[k], dtype=float) for k in keys})
-        frame.insert(0, "factor", prob["names"])
-        frame.insert(0, "readout", readout)
-        frame["status"] = "ok"
+            res = morris.analyze(prob, samples[keep], y_used, num_levels=levels, seed=seed)
+        for k in keys:
+            frame[k] = np.asarray(res[k], dtype=float)
+        frame["status"] = "ok" if not n_failed else \
+            f"ok: {n_used} complete blocks used, {n_failed} failed sample(s) left out"
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 

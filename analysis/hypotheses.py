@@ -159,12 +159,36 @@ def _read_data(path, input_id, conditions):
     return read_tidy(path)
 
 
+def _read_tsv(path, what):
+    """A tab-separated table, or one line naming the file and what is wrong."""
+    from pathlib import Path
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{what} {path} is a folder; give a TSV file")
+    if not path.is_file():
+        raise UserError(f"{what} not found: {path}")
+    try:
+        return pd.read_csv(path, sep="\t")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
+            ValueError) as exc:
+        reason = ("not UTF-8 text (a binary file?)" if isinstance(exc, UnicodeDecodeError)
+                  else " ".join(str(exc).split())[:120])
+        raise UserError(f"cannot read {what} {path}: {reason}; give a tab-separated text "
+                        "table") from None
+
+
 def _from_petab(path, conditions, input_id):
     if conditions is None:
         raise UserError(f"{path} is a PEtab measurement table; give its condition table too "
                         "(--conditions FILE) so the doses are known")
-    m = pd.read_csv(path, sep="\t")
-    c = pd.read_csv(conditions, sep="\t").set_index("conditionId")
+    m = _read_tsv(path, "PEtab measurement table")
+    c = _read_tsv(conditions, "PEtab condition table")
+    if "conditionId" not in c:
+        raise UserError(f"condition table {conditions} has no conditionId column")
+    c = c.set_index("conditionId")
+    for column in ("observableId", "simulationConditionId", "time", "measurement"):
+        if column not in m:
+            raise UserError(f"PEtab measurement table {path} has no {column} column")
     if input_id not in c:
         raise UserError(f"condition table {conditions} has no '{input_id}' column")
     unknown = sorted(set(m.simulationConditionId) - set(c.index))

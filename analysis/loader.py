@@ -49,6 +49,25 @@ def _check_document(doc, path):
     return doc
 
 
+DELAY_SYMBOL = "http://www.sbml.org/sbml/symbols/delay"
+
+
+def protocol_conflicts(model: libsbml.Model, text: str = "") -> list[str]:
+    """What in ``model`` the settle-then-step protocol cannot honour: events (they
+    would fire while settling and again after the step), algebraic rules and
+    delays (no steady state defined by the rates alone). Empty if none."""
+    found = []
+    if model.getNumEvents():
+        n = model.getNumEvents()
+        found.append(f"{n} event{'s' if n > 1 else ''}")
+    algebraic = sum(1 for i in range(model.getNumRules()) if model.getRule(i).isAlgebraic())
+    if algebraic:
+        found.append(f"{algebraic} algebraic rule{'s' if algebraic > 1 else ''}")
+    if DELAY_SYMBOL in text:
+        found.append("delay() in its math")
+    return found
+
+
 def check_sbml(path: str | os.PathLike) -> libsbml.SBMLDocument:
     """Read ``path`` with libSBML; return the document or raise a one-line UserError.
 
@@ -157,6 +176,12 @@ class Model:
         self.conserved_moieties = bool(
             conserved_moieties and self.sbml.getNumReactions() > 0
             and not any(r.isRate() for r in rules) and self.sbml.getNumEvents() == 0)
+        self.protocol_conflicts = protocol_conflicts(self.sbml, text)
+        unsupported = [c for c in self.protocol_conflicts if "event" not in c]
+        if unsupported:   # libroadrunner cannot simulate these at all
+            raise UserError(f"{path} has {', '.join(unsupported)}, which the simulator "
+                            "(libroadrunner) cannot simulate; rewrite them as reactions or "
+                            "assignment rules")
         options = roadrunner.LoadSBMLOptions()
         options.conservedMoieties = self.conserved_moieties
         try:

@@ -106,7 +106,10 @@ def read_tidy(path) -> pd.DataFrame:
         raise UserError(f"measurement file not found: {path}")
     try:
         frame = pd.read_csv(path, sep=None, engine="python")
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+    except UnicodeDecodeError:
+        raise UserError(f"cannot read {path} as CSV: not UTF-8 text (a binary file?); give a "
+                        "CSV of measurements") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise UserError(f"cannot read {path} as CSV: {' '.join(str(exc).split())[:160]}") from None
     return check_tidy(frame, str(path))
 

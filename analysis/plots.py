@@ -285,7 +285,15 @@ def indices_bars(table: pd.DataFrame, readout: str, method: str, ax: Axes | None
     (Sobol indices are fractions of the variance; Morris effects carry the
     readout's ``unit`` per plausible range of the factor, SALib's normalised step)."""
     ax = ax or plt.gca()
-    part = table[(table.readout == readout) & (table.status == "ok")]
+    rows = table[table.readout == readout]
+    part = rows[rows.status.astype(str).str.startswith("ok")]
+    if part.empty:   # every block failed or the output is constant: say so in the figure
+        reason = rows.status.iloc[0] if len(rows) else "readout not recorded"
+        ax.text(0.5, 0.5, f"no indices: {reason}", ha="center", va="center",
+                transform=ax.transAxes, wrap=True)
+        ax.set_axis_off()
+        ax.set_title(title or f"{method}: {readout}", fontsize=10)
+        return ax
     if method == "sobol":
         part = part.sort_values("ST", ascending=True)
         y = np.arange(len(part))

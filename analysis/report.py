@@ -66,7 +66,8 @@ def protocol_section(protocol: Protocol, options: SolverOptions, backend: str) -
 
 
 def _image(path):
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+    from .outputs import current
+    data = base64.b64encode(current(path).read_bytes()).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(Path(path).name)}">'
 
 
@@ -111,8 +112,6 @@ def write_report(path: str | os.PathLike, title: str, sections: Sequence[tuple[s
                 parts.append(f"<figure>{_image(item)}<figcaption>{html.escape(str(item))}"
                              "</figcaption></figure>")
     parts.append("</body></html>")
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(parts), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    from .outputs import stage
+    text = "\n".join(parts)
+    return stage(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

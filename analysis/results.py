@@ -9,7 +9,6 @@ import os
 import platform
 import shlex
 import sys
-import uuid
 from collections.abc import Mapping, Sequence
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -111,19 +110,19 @@ def _cannot_write(out_dir, exc):
     return UserError(f"cannot write to {out_dir}: {reason}; choose another output folder")
 
 
-def _temp_path(out_dir, final_name):
-    return out_dir / f".{final_name}.{uuid.uuid4().hex}.tmp"
-
-
 def _merged_metadata(out_dir, name, metadata):
+    """metadata.json of ``out_dir`` (its version staged by the running command, if
+    any) with ``name``'s entry set."""
+    from .outputs import current
     path = out_dir / METADATA_FILE
+    source = current(path)
     merged = {}
-    if path.exists():
+    if source.exists():
         try:
-            merged = json.loads(path.read_text(encoding="utf-8"))
+            merged = json.loads(source.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise UserError(f"cannot merge into {path}: {exc}; fix or remove it, or choose another "
-                            "output folder") from exc
+            raise UserError(f"cannot merge into {path}: {' '.join(str(exc).split())[:100]}; fix "
+                            "or remove it, or choose another output folder") from None
         if not isinstance(merged, dict):
             raise UserError(f"cannot merge into {path}: not a JSON object; fix or remove it, or "
                             "choose another output folder")
@@ -135,10 +134,12 @@ def write_table(df: pd.DataFrame, out_dir: str | os.PathLike, name: str,
                 metadata: Mapping[str, Any]) -> dict[str, Path]:
     """Write <name>.parquet, <name>.csv and merge metadata.json in ``out_dir``.
 
-    Each file goes to a temporary name in ``out_dir`` first and is renamed into
-    place only once all three are written. Returns {"parquet", "csv",
-    "metadata"} paths.
+    Each file is written under a temporary name private to this process
+    (:mod:`analysis.outputs`); inside a command they are renamed into place with
+    the command's other files when it succeeds, outside one at once. Returns
+    {"parquet", "csv", "metadata"} paths.
     """
+    from .outputs import stage
     if not name or os.sep in name or "/" in name or name.startswith("."):
         raise UserError(f"table name '{name}' is not a plain file name; use letters, digits, '_' "
                         "or '-'")
@@ -150,29 +151,25 @@ def write_table(df: pd.DataFrame, out_dir: str | os.PathLike, name: str,
     except OSError as exc:
         raise _cannot_write(out_dir, exc) from exc
     merged = _merged_metadata(out_dir, name, metadata)
-
-    finals = {
-        "parquet": out_dir / f"{name}.parquet",
-        "csv": out_dir / f"{name}.csv",
-        "metadata": out_dir / METADATA_FILE,
-    }
-    temps = {key: _temp_path(out_dir, path.name) for key, path in finals.items()}
     try:
         table = pa.Table.from_pandas(df)
-        schema_meta = dict(table.schema.metadata or {})
-        schema_meta[METADATA_KEY] = meta_json.encode("utf-8")
-        pq.write_table(table.replace_schema_metadata(schema_meta), temps["parquet"])
-        df.to_csv(temps["csv"], index=not isinstance(df.index, pd.RangeIndex))
-        text = json.dumps(merged, indent=2, allow_nan=False, sort_keys=True) + "\n"
-        temps["metadata"].write_text(text, encoding="utf-8")
-        for key in finals:
-            os.replace(temps[key], finals[key])
-    except OSError as exc:
-        raise _cannot_write(out_dir, exc) from exc
-    finally:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-    return finals
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        mixed = [c for c in df.columns if df[c].dtype == object
+                 and len({type(v) for v in df[c].dropna()}) > 1]
+        where = f" (column {mixed[0]} mixes text and numbers)" if mixed else ""
+        raise UserError(f"cannot write table {name}{where}: {' '.join(str(exc).split())[:120]}; "
+                        "check that the input's numeric columns hold numbers") from None
+    schema_meta = dict(table.schema.metadata or {})
+    schema_meta[METADATA_KEY] = meta_json.encode("utf-8")
+    table = table.replace_schema_metadata(schema_meta)
+    text = json.dumps(merged, indent=2, allow_nan=False, sort_keys=True) + "\n"
+    index = not isinstance(df.index, pd.RangeIndex)
+    return {
+        "parquet": stage(out_dir / f"{name}.parquet", lambda tmp: pq.write_table(table, tmp)),
+        "csv": stage(out_dir / f"{name}.csv", lambda tmp: df.to_csv(tmp, index=index)),
+        "metadata": stage(out_dir / METADATA_FILE,
+                          lambda tmp: tmp.write_text(text, encoding="utf-8")),
+    }
 
 
 def read_table(path: str | os.PathLike) -> tuple[pd.DataFrame, dict[str, Any]]:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ..errors import SimulationError as SimulationError  # re-exported
 from ..errors import UserError, unknown
 from ..protocol import DEFAULT, Protocol
 from ..resources import DEFAULT_READOUTS, DEFAULT_SBML, is_default_sbml
@@ -30,10 +31,6 @@ CAPABILITIES = {
     "conditions": "two-condition experiments (PEtab preequilibration, then a condition)",
 }
 RTOL_RANGE = (1e-14, 1e-3)
-
-
-class SimulationError(RuntimeError):
-    """The solver failed; the analyses record it in a row's status."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +134,10 @@ class Backend(ABC):
                                 "assignment-rule parameter ids)")
             readouts = DEFAULT_READOUTS
         self.readouts = list(readouts)
+        repeated = sorted({r for r in self.readouts if self.readouts.count(r) > 1})
+        if repeated:
+            raise UserError(f"readout {', '.join(repeated)} given more than once; name each "
+                            "readout once")
         if not self.readouts:
             raise UserError("no readout given; name at least one species or observable id")
         self.sha256 = ""
@@ -168,6 +169,11 @@ class Backend(ABC):
         """Raise UserError for an unknown input or readout."""
         known = list(known)
         if self.input_id not in self.parameter_ids():
+            if self.input_id in self.species_ids():
+                raise UserError(f"--input '{self.input_id}' is a species; the input must be a "
+                                "constant parameter the protocol can hold at 0 and step: add "
+                                "one to the model (for example as the species' boundary "
+                                "concentration or its synthesis rate) and name it")
             raise unknown("input parameter", self.input_id, self.parameter_ids())
         for r in self.readouts:
             if r not in known:
@@ -185,6 +191,10 @@ class Backend(ABC):
                 values[key] = float(value)
             except (TypeError, ValueError):
                 raise UserError(f"value for '{key}' must be a number, got {value!r}") from None
+            if not math.isfinite(values[key]) or values[key] < 0:
+                raise UserError(f"value {values[key]:g} for '{key}' is not accepted: rate "
+                                "constants, scale factors, inputs and concentrations must be "
+                                "finite and >= 0")
         return values
 
     @property
@@ -193,6 +203,11 @@ class Backend(ABC):
         if cached is None:
             cached = self.__dict__["_settable_ids"] = frozenset(self.settable_ids())
         return cached
+
+    def refuse_protocol_conflicts(self) -> None:
+        """Refuse, in one line, a model the settle-then-step protocol cannot honour
+        (events, algebraic rules, delays); backends that can tell override this."""
+        return None
 
     def require(self, capability: str, what: str | None = None) -> None:
         """Refuse, in one line, what this backend cannot do."""
@@ -256,6 +271,13 @@ class Backend(ABC):
         columns.update({f"{name}_basal": np.full(len(doses), r.basal[j])
                         for j, name in enumerate(self.readouts)})
         return pd.DataFrame(columns)
+
+    def basal_readouts(self, parameters: Mapping[str, float] | None = None) -> dict[str, float]:
+        """{readout: value} at the scenario's settled state, before the step."""
+        r = self.response_arrays(parameters, [0.0], self._time(None))
+        if r.status[0] != "ok" and not np.all(np.isfinite(r.basal)):
+            raise SimulationError(r.message[0] or "settling failed")
+        return dict(zip(self.readouts, map(float, r.basal), strict=True))
 
     def stimulated_steady_state(self, parameters: Mapping[str, float] | None = None,
                                 dose: float | None = None) -> dict[str, float]:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..quiet import quiet
 from .base import (
     Backend,
     ResponseArrays,
@@ -166,12 +167,14 @@ class RoadRunnerBackend(Backend):
             model.setConservedMoietyValues(matrix @ amounts[columns])
         model.setFloatingSpeciesAmounts(amounts)
 
+    @quiet
     def settle(self, parameters: Mapping[str, float] | None = None) -> float:
         """Basal steady state of a scenario (input 0); cached for the last scenario.
 
         Returns the relative rate of change left (per min); ``settle_method``
         says how it was found ("solver" or "simulation")."""
         parameters = self.check_parameters(parameters)
+        self.refuse_protocol_conflicts()
         key = tuple(sorted(parameters.items()))
         if key == self._basal_key:
             self._restore()
@@ -186,6 +189,16 @@ class RoadRunnerBackend(Backend):
         self._basal_key = key
         self._restore()
         return self._residual
+
+    def refuse_protocol_conflicts(self) -> None:
+        """Settling a model with events, algebraic rules or delays is refused in one line."""
+        conflicts = self.model.protocol_conflicts
+        if conflicts:
+            raise UserError(
+                f"{self.path} has {', '.join(conflicts)}, which the settle-then-step protocol "
+                "cannot honour (an event would fire while settling and again after the step); "
+                "remove them and let the protocol step the input parameter, or fit it with "
+                "`calibrate` on a PEtab problem without preequilibration")
 
     def _file_value(self, key: str) -> float:
         return float(self.rr[f"init({key})"] if key not in self._species
@@ -236,6 +249,7 @@ class RoadRunnerBackend(Backend):
         self.rr[self.input_id] = 0.0
 
     # ------------------------------------------------------------ runs
+    @quiet
     def timecourse(self, parameters: Mapping[str, float] | None = None, dose: float | None = None,
                    times: Sequence[float] | None = None) -> pd.DataFrame:
         times = self._times(times)
@@ -249,6 +263,7 @@ class RoadRunnerBackend(Backend):
         return pd.DataFrame(res[:, 1:], columns=self.readouts,
                             index=pd.Index(res[:, 0], name="time"))
 
+    @quiet
     def response_arrays(self, parameters: Mapping[str, float] | None,
                         doses: Sequence[float] | np.ndarray,
                         time: float | None = None) -> ResponseArrays:
@@ -275,6 +290,7 @@ class RoadRunnerBackend(Backend):
                 status[i], message[i] = "solver_failure", one_line(exc)
         return ResponseArrays(values, basal, status, message)
 
+    @quiet
     def steady_state(self, parameters: Mapping[str, float] | None = None,
                      dose: float | None = None) -> SteadyState:
         """Settle, hold the input at ``dose``: NLEQ2 from the basal state, or (if it
@@ -305,6 +321,7 @@ class RoadRunnerBackend(Backend):
         self._restore()
         return SteadyState(values, residual, method)
 
+    @quiet
     def condition_timecourse(self, parameters: Mapping[str, float],
                              before: Mapping[str, float], after: Mapping[str, float],
                              times: Sequence[float], settle: bool = True) -> np.ndarray:
@@ -315,6 +332,7 @@ class RoadRunnerBackend(Backend):
             raise UserError("times must be >= 0 and increase strictly")
         rr = self.rr
         if settle:
+            self.refuse_protocol_conflicts()
             key = ("conditions", *sorted(values.items()))
             if key != self._basal_key:
                 self._basal_key = None
@@ -357,7 +375,16 @@ class RoadRunnerBackend(Backend):
             raise SimulationError(one_line(exc)) from exc
         return res[first:first + len(times)]
 
+    @quiet
+    def basal_readouts(self, parameters: Mapping[str, float] | None = None) -> dict[str, float]:
+        self.settle(parameters)
+        values = {r: float(self.rr[s]) for r, s in zip(self.readouts, self._selections,
+                                                      strict=True)}
+        self._restore()
+        return values
+
     # ------------------------------------------------------------ roadrunner only
+    @quiet
     def basal_concentrations(self,
                              parameters: Mapping[str, float] | None = None) -> dict[str, float]:
         """{species id: concentration} at the scenario's basal steady state."""

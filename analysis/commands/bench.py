@@ -4,7 +4,7 @@ from __future__ import annotations
 from argparse import ArgumentParser, Namespace
 
 from .. import bench
-from ..cli import add_output_options
+from ..cli import add_output_options, integer
 from ..errors import UserError
 from . import common
 
@@ -54,7 +54,7 @@ def arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--hypotheses", action="store_true",
                         help="also time `hypotheses` over every single, pair and cause "
                              "(several minutes; make bench-hypotheses)")
-    parser.add_argument("--repeats", type=int, default=5,
+    parser.add_argument("--repeats", type=integer(1, 1000), default=5,
                         help="timed passes over the scenarios per contender (default 5; "
                              "PySB does repeats // 5, at least 1)")
     parser.set_defaults(sbml=None, input="insulin", readout=None, backend="roadrunner")

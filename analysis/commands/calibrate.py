@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import add_output_options
+from ..cli import add_output_options, integer
 from ..errors import UserError
 from . import common
 
@@ -157,13 +157,15 @@ def arguments(parser):
     from ..resources import models_file
     parser.add_argument("problem", metavar="PROBLEM",
                         help=f"PEtab YAML file, or a shipped problem: {', '.join(SHIPPED)}")
-    parser.add_argument("--starts", type=int, default=20, help="optimizer starts (default 20)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the start points (default 1)")
-    parser.add_argument("--max-iterations", type=int, default=300,
+    parser.add_argument("--starts", type=integer(1, 1000),
+                        default=20, help="optimizer starts (default 20)")
+    parser.add_argument("--seed", type=integer(0, 2**32 - 1),
+                        default=1, help="seed of the start points (default 1)")
+    parser.add_argument("--max-iterations", type=integer(1, 100_000), default=300,
                         help="L-BFGS-B iterations per start (default 300)")
     parser.add_argument("--no-profile", action="store_true",
                         help="skip the profile likelihood (no intervals)")
-    parser.add_argument("--profile-max-iterations", type=int, default=100,
+    parser.add_argument("--profile-max-iterations", type=integer(1, 100_000), default=100,
                         help="optimizer iterations per profile step (default 100)")
     parser.add_argument("--no-hierarchical", action="store_true",
                         help="optimize scales and noise numerically instead of in closed form")

@@ -1,7 +1,6 @@
 """Pieces every subcommand shares: the simulator, the scenario, metadata, writing."""
 from __future__ import annotations
 
-import os
 from argparse import ArgumentParser, Namespace
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -9,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..backends import create
 from ..backends.base import Backend, SolverOptions
-from ..cli import parse_assignments
+from ..cli import integer, parse_assignments, real, time_minutes, workers_count
 from ..errors import UserError
 from ..protocol import DEFAULT, Protocol
 from ..results import build_metadata, write_table
@@ -46,8 +45,10 @@ def simulator(args: Namespace, readouts: Sequence[str] | None = None) -> Backend
     """The backend for ``--backend/--sbml/--input/--readout/--rtol`` and the protocol
     of the command's options (project defaults otherwise)."""
     chosen = readouts or getattr(args, "readout", None) or None
-    return create(getattr(args, "backend", None) or "roadrunner", args.sbml, args.input, chosen,
-                  solver_options(args), protocol(args))
+    sim = create(getattr(args, "backend", None) or "roadrunner", args.sbml, args.input, chosen,
+                 solver_options(args), protocol(args))
+    sim.refuse_protocol_conflicts()   # every command here settles, then steps
+    return sim
 
 
 def catalogue(args: Namespace) -> Catalogue:
@@ -60,12 +61,16 @@ def scenario(args: Namespace, sim: Backend,
     """(name, parameters) of the scenario named by --cause/--mechanism/--set."""
     mechanisms = parse_assignments(args.mechanism, "--mechanism")
     overrides = parse_assignments(args.set, "--set")
+    if sim.input_id in overrides:
+        raise UserError(f"--set {sim.input_id}: the input is set by the protocol (0 while "
+                        "settling, the dose after the step); give the dose with the command's "
+                        "dose option instead")
     if not args.cause and not mechanisms:
         sim.check_parameters(overrides)
         name = "healthy" if not overrides else "+".join(f"{k}={v:g}" for k, v in overrides.items())
         return name, overrides
     cat = cat or catalogue(args)
-    cat.check_targets(sim.parameter_ids())
+    cat.check_targets(sim.parameter_ids(), list(mechanisms), [args.cause])
     chosen = cat.scenario(cause=args.cause, mechanisms=mechanisms, overrides=overrides,
                           allow_out_of_range=args.allow_out_of_range)
     sim.check_parameters(chosen.parameters)
@@ -91,51 +96,37 @@ def write(df: pd.DataFrame, args: Namespace, name: str, meta: Mapping[str, Any])
 
 def check_out(args: Namespace) -> None:
     """Refuse an --out that cannot be written, before any computing."""
-    out = Path(args.out) if args.out else None
-    if out is None or not str(args.out).strip():
-        raise UserError("--out is empty; give an output folder")
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out} is a file; give a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / f".write-test-{os.getpid()}"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise UserError(f"cannot write to --out {out}: {exc.strerror or exc}") from None
+    from ..outputs import check_writable
+    check_writable(args.out)
 
 
 def write_text(args: Namespace, name: str, text: str) -> Path:
-    """Write a text file into --out atomically (temporary name, then rename)."""
-    out = Path(args.out)
-    path = out / name
-    tmp = out / f".{name}.{os.getpid()}.tmp"
-    try:
-        tmp.write_text(text)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    """Write a text file into --out (with the command's other files, atomically)."""
+    from ..outputs import stage
+    path = stage(Path(args.out) / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     print(f"wrote {path}")
     return path
 
 
 def save_figure(fig: Figure, args: Namespace, name: str) -> Path:
+    """Save a figure as <out>/<name>.png (with the command's other files, atomically)."""
     import matplotlib.pyplot as plt
+
+    from ..outputs import stage
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{name}.png"
-    tmp = out / f".{name}.tmp.png"
-    fig.savefig(tmp, dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    tmp.replace(path)
+    try:
+        path = stage(out / f"{name}.png",
+                     lambda tmp: fig.savefig(tmp, dpi=120, bbox_inches="tight", format="png"))
+    finally:
+        plt.close(fig)
     print(f"wrote {path}")
     return path
 
 
 def add_workers_option(parser: ArgumentParser) -> None:
     from ..parallel import default_workers
-    parser.add_argument("--workers", type=int, default=default_workers(),
+    parser.add_argument("--workers", type=workers_count, default=default_workers(),
                         help="local worker processes (default: all cores; runs with few "
                              "scenarios stay in this process)")
 
@@ -143,16 +134,18 @@ def add_workers_option(parser: ArgumentParser) -> None:
 def add_dose_options(parser: ArgumentParser) -> None:
     p = DEFAULT
     group = parser.add_argument_group("doses")
-    group.add_argument("--doses", type=int, default=p.dose_count,
+    group.add_argument("--doses", type=integer(4, 1000, "doses"),
+                       default=p.dose_count,
                        help=f"number of insulin doses (default {p.dose_count})")
-    group.add_argument("--dose-range", type=float, nargs=2, default=(p.dose_low, p.dose_high),
+    group.add_argument("--dose-range", type=real(0.0, 1e6, low_open=True, what="nM"),
+                       nargs=2, default=(p.dose_low, p.dose_high),
                        metavar=("LOW", "HIGH"),
                        help=f"dose range in nM (default {p.dose_low:g} {p.dose_high:g})")
     add_time_option(group)
 
 
 def add_time_option(parser: ArgumentParser) -> None:
-    parser.add_argument("--time", type=float, default=DEFAULT.readout_time,
+    parser.add_argument("--time", type=time_minutes, default=DEFAULT.readout_time,
                         help="readout time after the insulin step, min "
                              f"(default {DEFAULT.readout_time:g})")
 
@@ -191,7 +184,7 @@ def workers(args: Namespace) -> int:
 def progress_bar(total: int, desc: str) -> Any:
     from tqdm import tqdm
     return tqdm(total=total, desc=desc, unit="scenario", leave=False,
-                disable=total < 4, dynamic_ncols=True)
+                disable=total < 4, dynamic_ncols=True, delay=0.5)
 
 
 def figure_units(sim: Backend) -> tuple[dict[str, str], str]:

@@ -5,7 +5,7 @@ from argparse import ArgumentParser, Namespace
 
 import pandas as pd
 
-from ..cli import add_model_options, add_output_options, add_scenario_options
+from ..cli import add_model_options, add_output_options, add_scenario_options, real
 from ..doseresponse import compensation_table
 from ..errors import UserError
 from ..protocol import DEFAULT
@@ -45,13 +45,15 @@ def arguments(parser: ArgumentParser) -> None:
     common.add_set_options(parser)
     parser.add_argument("--readout-of", help="readout to restore (default glucose_uptake)")
     p = DEFAULT
-    parser.add_argument("--reference-dose", type=float, default=p.reference_dose,
+    parser.add_argument("--reference-dose", type=real(0.0, 1e6, low_open=True, what="nM"),
+                        default=p.reference_dose,
                         help="healthy insulin dose whose response is the target, nM "
                              f"(default {p.reference_dose:g})")
-    parser.add_argument("--max-dose", type=float, default=p.max_dose,
+    parser.add_argument("--max-dose", type=real(0.0, 1e9, low_open=True, what="nM"),
+                        default=p.max_dose,
                         help=f"highest insulin tried, nM (default {p.max_dose:g})")
     common.add_time_option(parser)
-    add_output_options(parser, "compensate")
+    add_output_options(parser, "compensate", resume=True)
 
 
 run.arguments = arguments

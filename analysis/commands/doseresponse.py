@@ -5,7 +5,7 @@ from argparse import ArgumentParser, Namespace
 
 import pandas as pd
 
-from ..cli import add_model_options, add_output_options, add_scenario_options
+from ..cli import add_model_options, add_output_options, add_scenario_options, positive
 from ..doseresponse import dose_response
 from ..protocol import DEFAULT
 from . import common
@@ -59,10 +59,10 @@ def print_kahn(fits: pd.DataFrame, readout: str) -> None:
 
 def add_kahn_options(parser: ArgumentParser) -> None:
     p = DEFAULT
-    parser.add_argument("--ec50-threshold", type=float, default=p.ec50_ratio_threshold,
+    parser.add_argument("--ec50-threshold", type=positive, default=p.ec50_ratio_threshold,
                         help="EC50 ratio above which sensitivity is reduced "
                              f"(default {p.ec50_ratio_threshold:g})")
-    parser.add_argument("--emax-threshold", type=float, default=p.emax_ratio_threshold,
+    parser.add_argument("--emax-threshold", type=positive, default=p.emax_ratio_threshold,
                         help="Emax ratio below which responsiveness is reduced "
                              f"(default {p.emax_ratio_threshold:g})")
 
@@ -74,7 +74,7 @@ def arguments(parser: ArgumentParser) -> None:
     common.add_dose_options(parser)
     common.add_workers_option(parser)
     add_kahn_options(parser)
-    add_output_options(parser, "dose-response")
+    add_output_options(parser, "dose-response", resume=True)
 
 
 run.arguments = arguments

@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..backends.base import check_doses
-from ..cli import add_model_options, add_output_options, add_scenario_options
+from ..cli import (
+    add_model_options,
+    add_output_options,
+    add_scenario_options,
+    dose,
+    integer,
+    real,
+    time_minutes,
+)
 from ..errors import UserError, unknown
 from ..protocol import DEFAULT
 from . import common
@@ -86,9 +94,9 @@ def scan_plan(args: Namespace, sim: Backend
     from ..omex import scan_series
     from ..scans import strengths
     cat = common.catalogue(args)
-    cat.check_targets(sim.parameter_ids())
     if args.scan_mechanism not in cat.mechanisms:
         raise unknown("mechanism", args.scan_mechanism, list(cat.mechanisms))
+    cat.check_targets(sim.parameter_ids(), [args.scan_mechanism], [args.cause])
     mechanism = cat.mechanisms[args.scan_mechanism]
     mechanisms = common.parse_assignments(args.mechanism, "--mechanism")
     overrides = common.parse_assignments(args.set, "--set")
@@ -126,20 +134,21 @@ def arguments(parser: ArgumentParser) -> None:
     add_scenario_options(parser)
     common.add_set_options(parser)
     group = parser.add_argument_group("time course")
-    group.add_argument("--dose", type=float, default=p.stimulus_dose,
+    group.add_argument("--dose", type=dose, default=p.stimulus_dose,
                        help=f"insulin step, nM (default {p.stimulus_dose:g})")
-    group.add_argument("--end", type=float, default=p.timecourse_end,
+    group.add_argument("--end", type=time_minutes, default=p.timecourse_end,
                        help=f"minutes followed after the step (default {p.timecourse_end:g})")
-    group.add_argument("--points", type=int, default=120,
+    group.add_argument("--points", type=integer(2, 100_000, "output intervals"), default=120,
                        help="output intervals after the step (default 120)")
     common.add_dose_options(parser)
     group = parser.add_argument_group("scan")
     group.add_argument("--scan-mechanism", default="IR_expression_down",
                        help="mechanism scanned over its plausible range (default "
                             "IR_expression_down)")
-    group.add_argument("--scan-points", type=int, default=p.scan_points,
+    group.add_argument("--scan-points", type=integer(2, 1000, "scan points"), default=p.scan_points,
                        help=f"strengths in the scan (default {p.scan_points})")
-    group.add_argument("--reference-dose", type=float, default=p.reference_dose,
+    group.add_argument("--reference-dose", type=real(0.0, 1e6, low_open=True, what="nM"),
+                       default=p.reference_dose,
                        help=f"insulin dose of the scan, nM (default {p.reference_dose:g})")
     add_output_options(parser, "omex")
 

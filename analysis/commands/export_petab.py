@@ -78,3 +78,4 @@ def arguments(parser: ArgumentParser) -> None:
 
 
 run.arguments = arguments
+run.manages_output = True

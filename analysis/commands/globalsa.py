@@ -7,7 +7,8 @@ from argparse import Namespace
 import pandas as pd
 
 from .. import globalsa
-from ..cli import add_catalogue_option, add_model_options, add_output_options
+from ..cli import add_catalogue_option, add_model_options, add_output_options, dose, integer
+from ..errors import UserError
 from ..protocol import DEFAULT
 from . import common
 
@@ -15,7 +16,7 @@ from . import common
 def _run(args, method):
     sim = common.simulator(args)
     cat = common.catalogue(args)
-    ranges = {name: (float(lo), float(hi)) for name, lo, hi in (args.range or [])}
+    ranges = parse_ranges(args.range)
     factors, skipped = globalsa.factors_from_catalogue(cat, sim.parameter_ids(), args.factors,
                                                        ranges)
     if skipped:
@@ -33,14 +34,17 @@ def _run(args, method):
               f"{len(problem.chunks())} chunks, on {where}")
         from tqdm import tqdm
         with tqdm(total=len(problem.samples), unit="sample", desc=method,
-                  dynamic_ncols=True) as bar:
+                  dynamic_ncols=True, delay=0.5) as bar:
             problem.evaluate(args.out, args.resume, args.workers, client, bar)
     finally:
         if client is not None:
             client.close()
     problem.analyze()
-    meta = common.metadata(args, sim, method, "healthy", None, problem.fingerprint(),
-                           seed=args.seed)
+    main_rows = problem.indices[problem.indices.readout == common.main_readout(sim)]
+    counts = {"n_samples": len(problem.outputs), "n_failed": problem.failures,
+              "n_used_blocks": int(main_rows.n_used.iloc[0]) if len(main_rows) else 0}
+    meta = common.metadata(args, sim, method, "healthy", None,
+                           {**problem.fingerprint(), **counts}, seed=args.seed)
     common.write(problem.sample_table(), args, "samples", meta)
     common.write(problem.indices, args, f"{method}_indices", meta)
     main = common.main_readout(sim)
@@ -55,8 +59,31 @@ def _run(args, method):
     common.save_figure(fig, args, f"{method}_{main}")
     _print(problem.indices, main, method)
     n = len(problem.outputs)
-    print(f"{problem.failures} failed sample(s) of {n}" if problem.failures
-          else f"all {n} samples simulated")
+    if problem.failures:
+        used = problem.indices[problem.indices.readout == main].n_used.iloc[0]
+        print(f"{problem.failures} failed sample(s) of {n}; the indices use the {used} complete "
+              f"{'blocks' if method == 'sobol' else 'trajectories'} without a failure "
+              "(n_used, n_failed in the table)")
+    else:
+        print(f"all {n} samples simulated")
+
+
+def parse_ranges(items):
+    """[[name, low, high], ...] -> {name: (low, high)}: numbers, finite, low < high,
+    each mechanism once."""
+    import math
+    ranges = {}
+    for name, low, high in items or []:
+        try:
+            lo, hi = float(low), float(high)
+        except ValueError:
+            raise UserError(f"--range {name} {low} {high}: LOW and HIGH must be numbers") from None
+        if not (math.isfinite(lo) and math.isfinite(hi)) or not lo < hi:
+            raise UserError(f"--range {name} {low} {high}: give finite numbers; give low < high")
+        if name in ranges:
+            raise UserError(f"--range {name} given twice; give each mechanism once")
+        ranges[name] = (lo, hi)
+    return ranges
 
 
 def _print(indices, readout, method):
@@ -76,17 +103,19 @@ def _arguments(parser, method, n):
                         help="mechanisms to vary (default: every mechanism acting on the model)")
     parser.add_argument("--range", nargs=3, action="append", metavar=("MECHANISM", "LOW", "HIGH"),
                         help="override a mechanism's plausible range (repeatable)")
-    parser.add_argument("--n", type=int, default=n,
+    parser.add_argument("--n", type=integer(2, 1 << 16, "base samples"), default=n,
                         help=f"base sample count (default {n}; a power of two for Sobol)")
-    parser.add_argument("--levels", type=int, default=4, help="Morris grid levels (default 4)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--dose", type=float, default=DEFAULT.reference_dose,
+    parser.add_argument("--levels", type=integer(2, 100, "Morris grid levels"),
+                        default=4, help="Morris grid levels (default 4)")
+    parser.add_argument("--seed", type=integer(0, 2**32 - 1),
+                        default=1, help="random seed (default 1)")
+    parser.add_argument("--dose", type=dose, default=DEFAULT.reference_dose,
                         help=f"insulin step, nM (default {DEFAULT.reference_dose:g})")
     common.add_time_option(parser)
     common.add_workers_option(parser)
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                         help="run the chunks on this Dask cluster instead")
-    parser.add_argument("--chunk-size", type=int, default=256,
+    parser.add_argument("--chunk-size", type=integer(1, 100_000, "samples per chunk"), default=256,
                         help="samples per chunk written to disk (default 256)")
     parser.add_argument("--resume", action="store_true",
                         help="continue an interrupted run in --out, skipping finished chunks")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import add_catalogue_option, add_output_options
+from ..cli import add_catalogue_option, add_output_options, existing_file, integer
 from ..errors import UserError
 from . import common
 
@@ -128,23 +128,25 @@ def arguments(parser):
                         help="measurements (CSV: readout, dose, time, value[, sd, state, "
                              "dataset]; or a PEtab measurement table with --conditions)")
     parser.add_argument("--conditions", help="PEtab condition table of a PEtab DATA file")
-    parser.add_argument("--sbml", help="SBML file (default: the project's model)")
+    parser.add_argument("--sbml", type=existing_file("SBML file"),
+                        help="SBML file (default: the project's model)")
     parser.add_argument("--input", default="insulin", help="stimulus parameter (default insulin)")
     parser.add_argument("--states", metavar="HEALTHY,RESISTANT",
                         help="the data's names of the two states in its state column "
                              "(default healthy,resistant), e.g. normal,t2d")
     add_catalogue_option(parser)
-    parser.add_argument("--max-size", type=int, default=2,
+    parser.add_argument("--max-size", type=integer(1, None, "mechanism per hypothesis"), default=2,
                         help="largest mechanism combination (1, 2 or 3; default 2)")
     parser.add_argument("--no-causes", action="store_true", help="leave the causes out")
     parser.add_argument("--mechanisms", nargs="+", metavar="NAME",
                         help="consider only these mechanisms (and causes made of them)")
-    parser.add_argument("--starts", type=int, default=3,
+    parser.add_argument("--starts", type=integer(1, 1000), default=3,
                         help="optimizer starts per hypothesis (default 3)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the start points")
-    parser.add_argument("--max-iterations", type=int, default=200,
+    parser.add_argument("--seed", type=integer(0, 2**32 - 1),
+                        default=1, help="seed of the start points")
+    parser.add_argument("--max-iterations", type=integer(1, 100_000), default=200,
                         help="L-BFGS-B iterations per start (default 200)")
-    parser.add_argument("--profile-top", type=int, default=5,
+    parser.add_argument("--profile-top", type=integer(0, 1000), default=5,
                         help="profile the strengths of this many best hypotheses (default 5)")
     common.add_workers_option(parser)
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",

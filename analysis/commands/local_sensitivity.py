@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..cli import add_model_options, add_output_options, add_scenario_options
+from ..cli import add_model_options, add_output_options, add_scenario_options, dose, integer, real
 from ..errors import UserError
 from ..local_sensitivity import (
     DOSE_RESPONSE_READOUT,
@@ -91,15 +91,15 @@ def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser)
     add_scenario_options(parser)
     common.add_dose_options(parser)
-    parser.add_argument("--dose", type=float, default=DEFAULT.reference_dose,
+    parser.add_argument("--dose", type=dose, default=DEFAULT.reference_dose,
                         help="insulin step for the time and steady-state measures, nM "
                              f"(default {DEFAULT.reference_dose:g})")
-    parser.add_argument("--step", type=float, default=1e-3,
+    parser.add_argument("--step", type=real(0.0, 0.5, low_open=True), default=1e-3,
                         help="log-space perturbation: p * exp(+-STEP) (default 1e-3)")
     parser.add_argument("--parameter", action="append", metavar="ID",
                         help="perturb only this parameter (repeatable; default: all kinetic "
                              "parameters and scale factors)")
-    parser.add_argument("--top", type=int, default=30,
+    parser.add_argument("--top", type=integer(1, 10_000), default=30,
                         help="parameters shown per heatmap (default 30)")
     add_output_options(parser, "local-sensitivity")
 

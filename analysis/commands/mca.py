@@ -5,7 +5,14 @@ from argparse import ArgumentParser, Namespace
 from typing import TYPE_CHECKING, Any
 
 from ..backends import check_capability
-from ..cli import add_model_options, add_output_options, add_scenario_options
+from ..cli import (
+    add_model_options,
+    add_output_options,
+    add_scenario_options,
+    dose,
+    integer,
+    non_negative,
+)
 from ..errors import UserError
 from ..mca import control_coefficients, progress_steps, summation_check
 from ..protocol import DEFAULT
@@ -85,19 +92,19 @@ def run(args: Namespace) -> int | None:
 def progress(total: int) -> Any:
     from tqdm import tqdm
     return tqdm(total=total, desc="mca (steady state, elasticities)", unit="step", leave=False,
-                dynamic_ncols=True)
+                dynamic_ncols=True, delay=0.5)
 
 
 def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser, readouts=False)
     add_scenario_options(parser)
-    parser.add_argument("--dose", type=float, default=DEFAULT.reference_dose,
+    parser.add_argument("--dose", type=dose, default=DEFAULT.reference_dose,
                         help="insulin at the steady state, nM "
                              f"(default {DEFAULT.reference_dose:g})")
-    parser.add_argument("--zero", type=float, default=1e-9,
+    parser.add_argument("--zero", type=non_negative, default=1e-9,
                         help="fluxes and concentrations at or below this are ~0 and dropped "
                              "(default 1e-9)")
-    parser.add_argument("--top", type=int, default=25,
+    parser.add_argument("--top", type=integer(1, 10_000), default=25,
                         help="rows and reactions shown per heatmap (default 25)")
     add_output_options(parser, "mca")
 

@@ -1,6 +1,7 @@
 """petab-problem: write a PEtab problem for the model, from shipped or your own data."""
 from pathlib import Path
 
+from ..cli import existing_file
 from ..errors import UserError
 
 
@@ -70,9 +71,11 @@ def arguments(parser):
                         "dataset])")
     parser.add_argument("--estimate", action="append", metavar="ID[=LOW:HIGH]",
                         help="model parameter to fit (repeatable)")
-    parser.add_argument("--sbml", help="SBML file (default: the project's model)")
+    parser.add_argument("--sbml", type=existing_file("SBML file"),
+                        help="SBML file (default: the project's model)")
     parser.add_argument("--input", default="insulin", help="stimulus parameter (default insulin)")
     parser.add_argument("--out", help="problem folder (default for NAME: data/petab/NAME)")
 
 
 run.arguments = arguments
+run.manages_output = True

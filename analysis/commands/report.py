@@ -3,13 +3,14 @@ mechanism and cause, their figures, and the figures of earlier analyses."""
 from __future__ import annotations
 
 import os
+import sys
 import zipfile
 from argparse import ArgumentParser, Namespace
 from pathlib import Path
 
 import numpy as np
 
-from ..cli import add_catalogue_option, add_output_options
+from ..cli import add_catalogue_option, add_output_options, integer
 from ..protocol import DEFAULT
 from ..report import Links, kahn_table, protocol_section, protocol_text, write_report
 from . import common
@@ -30,11 +31,16 @@ def run(args: Namespace) -> int | None:
         points, fits, table = kahn_table(sim, scenarios, list(cat.causes), progress=bar,
                                          workers=common.workers(args))
     main = fits[fits.readout == "glucose_uptake"]
+    # the page states the doses the points were simulated at, not a default
+    doses = np.sort(points[points.scenario == "healthy"].dose.unique())
+    if len(doses):
+        protocol = protocol.replace(dose_count=len(doses), dose_low=float(doses[0]),
+                                    dose_high=float(doses[-1]))
     meta = common.metadata(args, sim, "report", list(scenarios), None, {"scenarios": scenarios})
     common.write(table, args, "kahn_table", meta)
     common.write(fits, args, "fits", meta)
     out = Path(args.out)
-    figures = _figures(args, sim, points, fits, main, list(cat.causes))
+    figures = _figures(args, sim, protocol, points, fits, main, list(cat.causes))
     earlier = _earlier_sections(out)
     sections = [
         ("Protocol", protocol_section(protocol, sim.options, sim.name), []),
@@ -127,25 +133,32 @@ def _earlier_sections(out):
             folder.name, (f"{folder.name}", f"Figures of results/{folder.name}/.", None, None))
         items = []
         if table and (folder / table).exists():
-            frame = pd.read_parquet(folder / table)
-            if folder.name == "hypotheses":
+            try:
+                frame = pd.read_parquet(folder / table)
+            except Exception as exc:   # noqa: BLE001 - a damaged table is named, not fatal
+                print(f"note: {folder / table} is not readable ({type(exc).__name__}); its "
+                      "table is left out of the report", file=sys.stderr)
+                frame = None
+            if frame is not None and folder.name == "hypotheses":
                 frame = frame.head(10)
-            if "readout" in frame:
+            if frame is not None and "readout" in frame:
                 frame = frame[frame.readout == "glucose_uptake"]
                 key = columns[3] if folder.name == "sobol" else columns[1]
-                frame = frame.sort_values(key, ascending=False)
-            items.append(frame[[c for c in columns if c in frame]])
+                if key in frame:
+                    frame = frame.sort_values(key, ascending=False)
+            if frame is not None:
+                shown = [c for c in columns + ["n_used", "n_failed", "status"] if c in frame]
+                items.append(frame[shown])
         items += figures
         if items:
             sections.append((heading, text, items))
     return sections
 
 
-def _figures(args, sim, points, fits, main, causes):
+def _figures(args, sim, protocol, points, fits, main, causes):
     import matplotlib.pyplot as plt
 
     from ..plots import dose_response_figure, kahn_map, timecourse_grid
-    protocol = sim.protocol
     units, time_unit = common.figure_units(sim)
     dose_unit = units.get(sim.input_id, "")
     healthy = sim.timecourse({}, protocol.stimulus_dose,
@@ -182,12 +195,13 @@ def _figures(args, sim, points, fits, main, causes):
 
 def arguments(parser: ArgumentParser) -> None:
     add_catalogue_option(parser)
-    parser.add_argument("--doses", type=int, default=DEFAULT.dose_count,
+    parser.add_argument("--doses", type=integer(4, 1000, "doses"),
+                        default=DEFAULT.dose_count,
                         help=f"insulin doses (default {DEFAULT.dose_count})")
     common.add_workers_option(parser)
     parser.add_argument("--strength-at", choices=("resistant_end", "mid"), default="resistant_end",
                         help="mechanism strength (default: resistant end of the range)")
-    add_output_options(parser, "report")
+    add_output_options(parser, "report", resume=True)
     # the report is of the project's model, healthy against every mechanism and cause
     parser.set_defaults(sbml=None, input=DEFAULT.input_id, readout=None, cause=None,
                         mechanism=[], set=[], all_causes=True, all_mechanisms=True,

@@ -6,8 +6,15 @@ from argparse import ArgumentParser, Namespace
 
 import pandas as pd
 
-from ..cli import add_catalogue_option, add_model_options, add_output_options
-from ..errors import unknown
+from ..cli import (
+    add_catalogue_option,
+    add_model_options,
+    add_output_options,
+    integer,
+    non_negative,
+    real,
+)
+from ..errors import UserError, unknown
 from ..protocol import DEFAULT
 from ..scans import scan_1d, scan_2d, strengths
 from . import common
@@ -15,23 +22,30 @@ from . import common
 
 def _mechanism(cat, name):
     if name not in cat.mechanisms:
+        if name in cat.causes:
+            mechanisms = ", ".join(cat.causes[name].mechanisms)
+            raise UserError(f"'{name}' is a cause, not a mechanism: scan one of its mechanisms "
+                            f"({mechanisms}) on top of it with --base-cause {name}, or see its "
+                            f"dose-response with `dose-response --cause {name}`")
         raise unknown("mechanism", name, list(cat.mechanisms))
     return cat.mechanisms[name]
 
 
-def _common_arguments(parser, name, points, dest="points"):
+def _common_arguments(parser, name, points, dest="points", max_points=200):
     add_model_options(parser)
     add_catalogue_option(parser)
     parser.add_argument("--allow-out-of-range", action="store_true",
                         help="accept strengths outside the plausible range")
-    parser.add_argument("--points", type=int, default=points, dest=dest,
+    parser.add_argument("--points", type=integer(2, max_points, "points"),
+                        default=points, dest=dest,
                         help=f"strengths per mechanism (default {points})")
-    parser.add_argument("--reference-dose", type=float, default=DEFAULT.reference_dose,
+    parser.add_argument("--reference-dose", type=real(0.0, 1e6, low_open=True, what="nM"),
+                        default=DEFAULT.reference_dose,
                         help="insulin dose of the single-dose readouts, nM "
                              f"(default {DEFAULT.reference_dose:g})")
     common.add_dose_options(parser)
     common.add_workers_option(parser)
-    add_output_options(parser, name)
+    add_output_options(parser, name, resume=True)
 
 
 def scan(args: Namespace) -> int | None:
@@ -41,8 +55,8 @@ def scan(args: Namespace) -> int | None:
     ec50_ratio, emax_ratio, kahn_class, value_at_reference) and a figure."""
     sim = common.simulator(args)
     cat = common.catalogue(args)
-    cat.check_targets(sim.parameter_ids())
     mech = _mechanism(cat, args.mechanism_name)
+    cat.check_targets(sim.parameter_ids(), [mech.name], [args.base_cause])
     low, high = args.range or (None, None)
     values = strengths(mech, sim.protocol.scan_points, low, high)
     with common.progress_bar(len(values) + 1, f"scan {mech.name}") as bar:
@@ -80,7 +94,7 @@ def scan(args: Namespace) -> int | None:
 def scan_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("mechanism_name", metavar="MECHANISM",
                         help="mechanism name (see `python -m analysis mechanisms`)")
-    parser.add_argument("--range", type=float, nargs=2, metavar=("LOW", "HIGH"),
+    parser.add_argument("--range", type=non_negative, nargs=2, metavar=("LOW", "HIGH"),
                         help="strengths to scan (default: the plausible range)")
     parser.add_argument("--base-cause", help="scan on top of a cause instead of healthy")
     _common_arguments(parser, "scan", DEFAULT.scan_points, dest="scan_points")
@@ -96,8 +110,10 @@ def scan2d(args: Namespace) -> int | None:
     > 1 masking. Writes grid and points tables and heatmaps."""
     sim = common.simulator(args)
     cat = common.catalogue(args)
-    cat.check_targets(sim.parameter_ids())
     a, b = _mechanism(cat, args.mechanism_a), _mechanism(cat, args.mechanism_b)
+    if a.name == b.name:
+        raise UserError(f"scan2d needs two different mechanisms, got {a.name} twice")
+    cat.check_targets(sim.parameter_ids(), [a.name, b.name])
     values_a, values_b = strengths(a, args.points), strengths(b, args.points)
     with common.progress_bar((len(values_a) + 1) * (len(values_b) + 1), "scan2d") as bar:
         points, grid = scan_2d(sim, cat, a.name, values_a, b.name, values_b,
@@ -130,7 +146,7 @@ def scan2d(args: Namespace) -> int | None:
 def scan2d_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("mechanism_a", metavar="MECHANISM_A")
     parser.add_argument("mechanism_b", metavar="MECHANISM_B")
-    _common_arguments(parser, "scan2d", 6)
+    _common_arguments(parser, "scan2d", 6, max_points=50)   # a grid: 51 x 51 scenarios
 
 
 scan2d.arguments = scan2d_arguments

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from argparse import ArgumentParser, Namespace
 
+from ..cli import integer, workers_count
 from ..parallel import default_workers
 
 
@@ -27,10 +28,11 @@ def run(args: Namespace) -> int | None:
 
 
 def arguments(parser: ArgumentParser) -> None:
-    parser.add_argument("--workers", type=int, default=default_workers(),
+    parser.add_argument("--workers", type=workers_count, default=default_workers(),
                         help="local worker processes for Morris and Sobol (default: all cores)")
-    parser.add_argument("--morris-n", type=int, default=64, help="Morris trajectories (default 64)")
-    parser.add_argument("--sobol-n", type=int, default=512,
+    parser.add_argument("--morris-n", type=integer(2, 1 << 16, "Morris trajectories"),
+                        default=64, help="Morris trajectories (default 64)")
+    parser.add_argument("--sobol-n", type=integer(2, 1 << 16, "Sobol base samples"), default=512,
                         help="Sobol base samples, a power of two (default 512)")
 
 

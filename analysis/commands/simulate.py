@@ -6,7 +6,14 @@ from argparse import ArgumentParser, Namespace
 import numpy as np
 import pandas as pd
 
-from ..cli import add_model_options, add_output_options, add_scenario_options
+from ..cli import (
+    add_model_options,
+    add_output_options,
+    add_scenario_options,
+    dose,
+    integer,
+    time_minutes,
+)
 from ..errors import UserError
 from ..protocol import DEFAULT
 from ..readouts import simulate_scenario
@@ -57,12 +64,13 @@ def arguments(parser: ArgumentParser) -> None:
     add_model_options(parser)
     add_scenario_options(parser)
     p = DEFAULT
-    parser.add_argument("--dose", type=float, default=p.stimulus_dose,
+    parser.add_argument("--dose", type=dose, default=p.stimulus_dose,
                         help=f"insulin step, nM (default {p.stimulus_dose:g})")
-    parser.add_argument("--end", type=float, default=p.timecourse_end,
+    parser.add_argument("--end", type=time_minutes, default=p.timecourse_end,
                         help=f"end time, min (default {p.timecourse_end:g})")
-    parser.add_argument("--points", type=int, default=241, help="output points (default 241)")
-    parser.add_argument("--at", type=float, default=p.readout_time,
+    parser.add_argument("--points", type=integer(2, 100_000, "output points"),
+                        default=241, help="output points (default 241)")
+    parser.add_argument("--at", type=time_minutes, default=p.readout_time,
                         help=f"readout time, min (default {p.readout_time:g})")
     add_output_options(parser, "simulate")
 
