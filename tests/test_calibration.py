@@ -311,3 +311,20 @@ def test_petab_lint_passes_on_every_written_problem(hill_problem):
     assert lint(read_problem(hill_problem)) == []
     obj = objective_for(str(hill_problem))
     assert obj.problem.readouts == ("R_obs",)
+
+
+def test_a_finite_difference_step_past_a_zero_bound_is_evaluated_at_the_bound(tmp_path):
+    """Lin-scale bounds at 0 (a mechanism range [0, 1]): central differences at the
+    bound ask for a negative value, which the model refuses; it is clipped."""
+    yaml = write_hill_problem(tmp_path / "p")
+    table = pd.read_csv(yaml.parent / "parameters.tsv", sep="\t")
+    table.loc[table.parameterId == "k", ["parameterScale", "lowerBound", "upperBound"]] = \
+        ["lin", 0.0, 10.0]
+    table.to_csv(yaml.parent / "parameters.tsv", sep="\t", index=False)
+    objective = Objective(load_problem(yaml))
+    x = np.array(objective.problem.x_nominal, dtype=float)[objective.outer_index]
+    k = objective.outer_ids.index("k")
+    at, below = x.copy(), x.copy()
+    at[k], below[k] = 0.0, -5e-5
+    assert math.isfinite(objective(at))
+    assert objective(below) == objective(at)

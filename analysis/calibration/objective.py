@@ -115,7 +115,9 @@ class Objective:
     def evaluate(self, x_outer: np.ndarray) -> Evaluation:
         self.calls += 1
         p = self.problem
-        values = self.values(x_outer)
+        # finite differences step up to half a step past a bound; the model is
+        # evaluated at the bound (a lin-scale bound of 0 must not become < 0)
+        values = self.values(np.clip(x_outer, self.lb, self.ub))
         try:
             readouts = self.simulator.run(values)
         except SimulationError as exc:
