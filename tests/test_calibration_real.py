@@ -72,3 +72,17 @@ def test_calibration_recovers_known_rate_constants_of_the_model(tmp_path):
     for pid, value in truth.items():
         assert fitted[pid] == pytest.approx(value, rel=0.10), pid
     assert (result.r2.r2 > 0.99).all()
+
+
+def test_the_committed_problem_is_what_petab_problem_writes_now(tmp_path):
+    """data/petab/brannmark2010 follows the data and the current SBML (`make petab`)."""
+    from analysis.calibration.problem import lint
+    from analysis.calibration.shipped import PROBLEMS_DIR
+    committed = PROBLEMS_DIR / "brannmark2010"
+    fresh = write_brannmark2010(tmp_path / "b10").parent
+    for name in ("conditions.tsv", "observables.tsv", "measurements.tsv", "parameters.tsv",
+                 "problem.yaml", "model.xml"):
+        assert (committed / name).read_bytes() == (fresh / name).read_bytes(), (
+            f"{committed / name} is stale: run `make petab`")
+    import petab
+    assert lint(petab.Problem.from_yaml(committed / "problem.yaml")) == []
