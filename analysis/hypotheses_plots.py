@@ -51,10 +51,14 @@ def best_fits(data: pd.DataFrame, curves: pd.DataFrame, ranked: pd.DataFrame):
     given) and the curves of the three best hypotheses."""
     import matplotlib.pyplot as plt
     datasets = list(dict.fromkeys(data.dataset))
-    fig, axes = plt.subplots(1, len(datasets), figsize=(4.6 * len(datasets), 3.8),
-                             squeeze=False)
+    cols = min(4, len(datasets))
+    rows = -(-len(datasets) // cols)
+    fig, grid = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.8 * rows), squeeze=False)
+    axes = list(grid.flat)
+    for ax in axes[len(datasets):]:
+        ax.axis("off")
     names = list(ranked[ranked.status == "ok"].hypothesis.head(3))
-    for ax, dataset in zip(axes[0], datasets, strict=True):
+    for ax, dataset in zip(axes, datasets, strict=False):
         part = data[data.dataset == dataset]
         by_dose = part.dose.nunique() > 1
         x = part.dose if by_dose else part.time
@@ -85,7 +89,7 @@ def best_fits(data: pd.DataFrame, curves: pd.DataFrame, ranked: pd.DataFrame):
             ax.set_xlabel(f"time after {part.dose.iloc[0]:g} nM insulin (min)")
         ax.set_ylabel("measured (data units)")
         ax.set_title(f"{dataset} ({part.readout.iloc[0]})", fontsize=9)
-    axes[0][-1].legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=7,
-                       frameon=False, title="healthy: faint lines", title_fontsize=7)
+    axes[cols - 1].legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=7,
+                          frameon=False, title="healthy: faint lines", title_fontsize=7)
     fig.tight_layout()
     return fig
