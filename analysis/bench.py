@@ -128,7 +128,7 @@ class BareLoop:
         import roadrunner
         options = roadrunner.LoadSBMLOptions()
         options.conservedMoieties = tuned
-        self.rr = rr = roadrunner.RoadRunner(Path(sbml).read_text(), options)
+        self.rr = rr = roadrunner.RoadRunner(Path(sbml).read_text(encoding="utf-8"), options)
         self.tuned, self.protocol = tuned, protocol
         model = rr.model
         rr.integrator.relative_tolerance = rtol

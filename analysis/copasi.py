@@ -240,7 +240,7 @@ def control_coefficients(path: str | os.PathLike) -> tuple[pd.DataFrame, pd.Data
 def _read_report(path):
     """A COPASI report written as 'a, b, c, ' lines (blank lines between scan
     iterations): a DataFrame with the header's columns."""
-    lines = [ln.rstrip().rstrip(",") for ln in Path(path).read_text().splitlines()]
+    lines = [ln.rstrip().rstrip(",") for ln in Path(path).read_text(encoding="utf-8").splitlines()]
     rows = [[cell.strip() for cell in ln.split(",")] for ln in lines if ln.strip()]
     if not rows:
         return pd.DataFrame()

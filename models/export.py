@@ -424,7 +424,7 @@ def write_sbml(model: Model, folder: str | os.PathLike) -> list[Path]:
     for name, (level, version) in OUTPUTS.items():
         path = folder / name
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(to_sbml(model, level, version))
+        tmp.write_text(to_sbml(model, level, version), encoding="utf-8")
         tmp.replace(path)
         paths.append(path)
     return paths

@@ -51,7 +51,7 @@ def problem_fingerprint(yaml: Path) -> str:
     import yaml as yamllib
     yaml = Path(yaml)
     digest = hashlib.sha256(yaml.read_bytes())
-    config = yamllib.safe_load(yaml.read_text())
+    config = yamllib.safe_load(yaml.read_text(encoding="utf-8"))
     for problem in config.get("problems", []):
         for key in sorted(problem):
             for name in problem[key]:

@@ -177,7 +177,7 @@ def load_problem(yaml_path) -> CalibrationProblem:
 
 def _sbml_path(problem, yaml_path: Path) -> Path:
     import yaml
-    config = yaml.safe_load(yaml_path.read_text())
+    config = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
     files = config["problems"][0].get("sbml_files") or []
     if len(files) != 1:
         raise UserError(f"PEtab problem {yaml_path}: give exactly one SBML file "
