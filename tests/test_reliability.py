@@ -390,9 +390,12 @@ def test_an_interrupted_dose_response_resumes_from_its_finished_scenarios(tmp_pa
     total = 1 + len(load_catalogue().causes)
     out = tmp_path / "dr"
     args = ["dose-response", "--all-causes", "--doses", "8", "--workers", "1", "--out", out]
+    # a shell running the tests in the background ignores SIGINT and its children
+    # inherit that; give the run the default disposition, as in a terminal
     proc = subprocess.Popen([sys.executable, "-m", "analysis", *map(str, args)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
-                            errors="replace")
+                            errors="replace",
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120
     while time.time() < deadline and len(list(out.glob("unfinished/*/chunk_*.parquet"))) < 2:
         time.sleep(0.02)
