@@ -10,7 +10,7 @@ from . import common
 
 def run(args):
     """Fit PROBLEM (a PEtab v1 YAML that targets an SBML model, or the name of a
-    shipped problem: brannmark2010) by multi-start local optimization (pyPESTO,
+    shipped problem: brannmark2010, brannmark2013_standin) by multi-start local optimization (pyPESTO,
     L-BFGS-B), dataset scales and noise in closed form; then profile each fitted
     parameter for a 95 % interval. Writes starts (waterfall), parameters (estimate,
     bounds, interval, identifiability), fit (data and simulation per measurement),
