@@ -70,6 +70,11 @@ def rules(model: Model, p: ParameterBook) -> None:
     rule(model, "pINSR_phosphorylates_IRS1_Y612",
          INSR(y1150="p") + IRS1(y612="u", s636="u")
          >> INSR(y1150="p") + IRS1(y612="p", s636="u"), kphos)
+    # IRS1(Y612 u, S636 u) -> IRS1(Y612 p): insulin-independent basal phosphorylation
+    # (IRS1-pY is about 20 % of its maximum at insulin 0 in human adipocytes, Brännmark 2010)
+    rule(model, "IRS1_Y612_basal_phosphorylation",
+         IRS1(y612="u", s636="u") >> IRS1(y612="p", s636="u"),
+         p["k_IRS1_Y_phosphorylation_basal"])
     # PTP1B + pY-IRS1 (not bound to PI3K) -> PTP1B + IRS1; slower when S307 is phosphorylated
     rule(model, "PTP1B_dephosphorylates_IRS1_Y612",
          PTPN1() + IRS1(y612="p", s307="u", p85=None)

@@ -87,15 +87,34 @@ def test_feedback_s6k1_and_irs1_s307_rise_after_insulin(sim):
         assert after > 2 * basal, readout
 
 
-def test_blocking_mtorc1_raises_irs1_tyrosine_phosphorylation(sim):
-    _, healthy = values(sim, "pIRS1_Y", 100.0, 30.0)
-    _, rapamycin = values(sim, "pIRS1_Y", 100.0, 30.0, {"scale_mTORC1_activity": 0.0})
-    assert rapamycin > 1.1 * healthy
+def test_blocking_mtorc1_lowers_irs1_tyrosine_phosphorylation_and_uptake(sim):
+    # human adipocytes: the mTORC1 -> IRS1 feedback is positive, and rapamycin makes
+    # non-diabetic cells insulin resistant (Brännmark 2013; Nyman 2014). This replaces
+    # the rodent-based expectation (rapamycin raises pIRS1-Y) that DESIGN.md listed first.
+    for readout in ("pIRS1_Y", "glucose_uptake"):
+        _, healthy = values(sim, readout, 100.0, 10.0)
+        _, rapamycin = values(sim, readout, 100.0, 10.0, {"scale_mTORC1_activity": 0.0})
+        assert rapamycin < 0.9 * healthy, (readout, healthy, rapamycin)
+
+
+def test_ir_and_irs1_phosphorylation_overshoot_as_in_human_adipocytes(sim):
+    # Brännmark 2010: after 100 nM both peak at or before the first sample (0.9 min)
+    # and are at 35-45 % of the peak at 30 min
+    times = np.linspace(0, 30, 3001)
+    frame = sim.timecourse({}, 100.0, times)
+    for readout in ("pIR", "pIRS1_Y"):
+        trace = frame[readout].to_numpy()
+        peak = int(np.argmax(trace))
+        assert times[peak] <= 1.0, (readout, times[peak])
+        assert 0.30 <= trace[-1] / trace[peak] <= 0.50, (readout, trace[-1] / trace[peak])
 
 
 @pytest.mark.parametrize("stress", ["TNFa", "FFA"])
-def test_stress_raises_irs1_s307_and_lowers_akt_and_uptake(sim, stress):
-    for readout, direction in (("pIRS1_S307", +1), ("pAKT_T308", -1), ("glucose_uptake", -1)):
+def test_stress_raises_irs1_s636_and_lowers_akt_and_uptake(sim, stress):
+    # inflammation (JNK1, IKKbeta) and lipids (PKCtheta) act through the inhibitory
+    # serine S636/S639 (the rodent literature's Ser307)
+    for readout, direction in (("pIRS1_S636", +1), ("pIRS1_Y", -1), ("pAKT_T308", -1),
+                               ("glucose_uptake", -1)):
         _, healthy = values(sim, readout, 1.0, 10.0)
         _, stressed = values(sim, readout, 1.0, 10.0, {stress: 1.0})
         assert direction * (stressed - healthy) > 0.1 * healthy, (readout, healthy, stressed)
