@@ -173,13 +173,23 @@ def test_scenario_composes_cause_mechanism_override():
     assert s.overrides == {"FFA": 0.5}
 
 
-def test_scenario_cause_inputs_shared_targets_multiply_and_overrides_win():
+def test_scenario_cause_inputs_shared_targets_multiply_and_overrides_win(tmp_path):
     s = CATALOGUE.scenario(cause="chronic_inflammation")
     assert s.parameters == {"scale_JNK_IRS1": 2.0, "scale_IKK_IRS1": 2.0, "TNFa": 0.5}
     assert s.name == "chronic_inflammation"
-    s = CATALOGUE.scenario(mechanisms={"IRS1_serine_S6K1": 4, "mTORC1_feedback_down": 0.25})
+    # no two built-in mechanisms share a target since the mTORC1 feedback became its
+    # own (positive) parameter, so a user mechanism shares S6K1's
+    extra = tmp_path / "mine.toml"
+    extra.write_text(
+        '[mechanisms.S6K1_to_IRS1_down]\ndescription = "less S6K1 to IRS1"\n'
+        'level = "intracellular_signaling"\nkind = "fraction"\n'
+        'targets = ["scale_S6K1_IRS1"]\nhealthy = 1.0\nrange = [0.0, 1.0]\n'
+        'effect = "raises_uptake"\nreferences = [{ authors = "me", year = 2024, '
+        'title = "t", journal = "j", volume_pages = "1", verified = false }]\n')
+    s = load_catalogue([extra]).scenario(mechanisms={"IRS1_serine_S6K1": 4,
+                                                     "S6K1_to_IRS1_down": 0.25})
     assert s.parameters == {"scale_S6K1_IRS1": 1.0}
-    assert s.name == "IRS1_serine_S6K1=4+mTORC1_feedback_down=0.25"
+    assert s.name == "IRS1_serine_S6K1=4+S6K1_to_IRS1_down=0.25"
     s = CATALOGUE.scenario(cause="obesity", overrides={"scale_INSR_total": 0.9, "TNFa": 0})
     assert s.parameters["scale_INSR_total"] == 0.9 and s.parameters["TNFa"] == 0.0
     assert s.parameters["FFA"] == 0.3
