@@ -111,7 +111,8 @@ class Joint:
         pen = [3 * np.log(g0 / 0.04), 3 * np.log(g1 / 0.40)]
         ratios = {}
         for r in ("glucose_uptake", "pIRS1_Y", "pAKT_T308", "pAS160", "pIR"):
-            fh, ft = fit_hill(self.positive, h[r].to_numpy()), fit_hill(self.positive, t[r].to_numpy())
+            fh = fit_hill(self.positive, h[r].to_numpy())
+            ft = fit_hill(self.positive, t[r].to_numpy())
             ih = h[r].iloc[-1] - h[r + "_basal"].iloc[0]
             it = t[r].iloc[-1] - t[r + "_basal"].iloc[0]
             ratios[r] = (fh["ec50"], ft["ec50"] / fh["ec50"], it / ih)
