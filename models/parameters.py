@@ -41,7 +41,7 @@ def load_table(path: str | os.PathLike = TABLE) -> dict[str, Record]:
     if not path.is_file():
         raise ParameterTableError(f"parameter table not found: {path}")
     records = {}
-    with path.open(newline="") as handle:
+    with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
