@@ -2,10 +2,10 @@
 
 Residuals (least squares on log10 parameters, scipy trust-region):
 
-- Brännmark 2010 (measured, ``data/brannmark2010``): IR and IRS1-pY time
+- Brannmark 2010 (measured, ``data/brannmark2010``): IR and IRS1-pY time
   courses after 100 nM and the IRS1-pY 10-min dose-response, one closed-form
   scale per dataset, residuals relative to each dataset's maximum (weight W2010);
-- Brännmark 2013 stand-in (MODEL-DERIVED, ``data/brannmark2013_standin``):
+- Brannmark 2013 stand-in (MODEL-DERIVED, ``data/brannmark2013_standin``):
   the normal and T2D 10-min dose-responses of eight readouts, one scale per
   readout shared by both states (weights per readout);
 - penalties: no pIR or IRS1-pY spike before the first sample (peak at most
@@ -23,7 +23,7 @@ Residuals (least squares on log10 parameters, scipy trust-region):
 NAMES is a comma-separated list of parameter ids; START.json holds starting
 values ({id: value}; others keep the SBML values). The committed values came
 from the chain of runs described in the README (this script with W2010 2-5,
-BW 3-10, 25-27 parameters, k_mTORC1_inactivation fixed at Brännmark 2013's k5b).
+BW 3-10, 25-27 parameters, k_mTORC1_inactivation fixed at Brannmark 2013's k5b).
 """
 from __future__ import annotations
 
