@@ -64,6 +64,16 @@ def test_every_parameter_comes_from_the_table_with_unit_and_source(model):
         assert p.value == record.value
 
 
+def test_every_parameter_says_where_its_value_comes_from_and_few_are_assumed():
+    # issue 9: fitted (data, interval), a paper, or assumed; at most 25 % assumed
+    table = load_table()
+    assert all(r.source.strip() for r in table.values())
+    assumed = [n for n, r in table.items() if r.source.lower().startswith(("assumed", "tuned"))]
+    fitted = [n for n, r in table.items() if r.source.startswith("fitted")]
+    assert len(assumed) <= 0.25 * len(table), (len(assumed), len(table))
+    assert "interval" in table["kon_INS_site1"].source and len(fitted) >= 30
+
+
 def test_every_pathway_module_contributes_rules(model):
     rules = {r.name for r in model.rules}
     for expected in ("INS_binds_INSR_site1", "INSR_autophosphorylation", "pINSR_endocytosis",
