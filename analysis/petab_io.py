@@ -267,7 +267,7 @@ def write_problem(out_dir, sbml, conditions: pd.DataFrame, observables: pd.DataF
             "model.xml", "conditions.tsv", "measurements.tsv", "parameters.tsv",
             "observables.tsv", "problem.yaml")), relative_paths=True)
         if readme:
-            (tmp / "README.md").write_text(readme)
+            (tmp / "README.md").write_text(readme, encoding="utf-8")
         from .calibration.problem import lint, read_problem
         errors = lint(read_problem(tmp / "problem.yaml"))
         if errors:

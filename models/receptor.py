@@ -63,8 +63,8 @@ def rules(model: Model, p: ParameterBook) -> None:
                   p["scale_INSR_degradation"])
     # constitutive endocytosis set by the basal surface : internal ratio
     kendo = add(model, Expression(
-        "k_INSR_endocytosis", p["k_INSR_recycling"] * p["INSR_internal_fraction_basal"]
-        / (1 - p["INSR_internal_fraction_basal"]), _export=False))
+        "k_INSR_endocytosis", p["k_INSR_recycling"] * p["INSR_internal_to_surface_basal"],
+        _export=False))
 
     # INS + INSR(a1) <-> INS:INSR at the cell surface (first site)
     rule(model, "INS_binds_INSR_site1",

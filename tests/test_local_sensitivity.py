@@ -69,7 +69,7 @@ def test_sensitivity_parameters_of_our_model():
 
 SPECIES = ["GLUT4__pm", "AKT2_pT308_pS473__cyt", "IRS1_pY612__cyt"]
 KINETIC = ["k_GLUT4_endocytosis", "k_AS160_phosphorylation", "k_PTEN", "koff_INS_site1",
-           "k_IRS1_S307_by_S6K1"]
+           "k_IRS1_S636_by_S6K1"]
 
 
 def test_steady_state_agrees_with_roadrunner_getCC():
