@@ -18,7 +18,10 @@ Residuals (least squares on log10 parameters, scipy trust-region):
   0.4-2.5 nM).
 
     python tools/fit_joint.py NAMES START.json OUT.json MAX_NFEV [--sbml FILE]
-        [--w2010 5] [--bw 10]
+        [--w2010 5] [--bw 10] [--lower 1e-3] [--upper 1e4]
+
+--lower/--upper bound every fitted value (in its own unit; the search also stays
+within a factor 10**2.5 of the start); a start outside is moved onto the bound.
 
 NAMES is a comma-separated list of parameter ids; START.json holds starting
 values ({id: value}; others keep the SBML values). The committed values came
@@ -140,12 +143,23 @@ def main(argv=None) -> int:
     parser.add_argument("--sbml", type=Path, default=ROOT / "sbml" / "insulin_signaling.xml")
     parser.add_argument("--w2010", type=float, default=5.0)
     parser.add_argument("--bw", type=float, default=10.0)
+    parser.add_argument("--lower", type=float, default=None,
+                        help="lower bound of every fitted value (none by default)")
+    parser.add_argument("--upper", type=float, default=None,
+                        help="upper bound of every fitted value (none by default)")
     args = parser.parse_args(argv)
     joint = Joint(args.sbml, args.w2010, args.bw)
     names = args.names.split(",")
     start = json.loads(args.start.read_text())
     fixed = {k: v for k, v in start.items() if k not in names}
     x0 = np.log10([start.get(n, joint.sim.rr[n]) for n in names])
+    lower = np.log10(args.lower) if args.lower is not None else -np.inf
+    upper = np.log10(args.upper) if args.upper is not None else np.inf
+    if lower >= upper:
+        raise SystemExit(f"--lower {args.lower} must be below --upper {args.upper}")
+    x0 = np.clip(x0, lower, upper)
+    low, high = np.maximum(x0 - 2.5, lower), np.minimum(x0 + 2.5, upper)
+    x0 = np.clip(x0, low + 1e-9, high - 1e-9)
 
     def values(x):
         return {**fixed, **{n: 10 ** v for n, v in zip(names, x, strict=True)}}
@@ -169,7 +183,7 @@ def main(argv=None) -> int:
             partial.write_text(json.dumps(values(x), indent=1))
         return r
 
-    fit = least_squares(g, x0, bounds=(x0 - 2.5, x0 + 2.5), max_nfev=args.max_nfev,
+    fit = least_squares(g, x0, bounds=(low, high), max_nfev=args.max_nfev,
                         diff_step=1e-3)
     args.out.write_text(json.dumps(values(fit.x), indent=1))
     print(f"cost {0.5 * r0 @ r0:.4g} -> {fit.cost:.4g} ({fit.nfev} evaluations); wrote {args.out}")
