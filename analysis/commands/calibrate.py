@@ -23,10 +23,6 @@ def run(args):
 
     yaml = problem_path(args.problem)
     workers = common.workers(args)
-    if args.starts < 1:
-        raise UserError(f"--starts {args.starts}: give 1 or more")
-    if args.max_iterations < 1:
-        raise UserError(f"--max-iterations {args.max_iterations}: give 1 or more")
     table = Path(args.parameter_table) if args.apply else None
     if table is not None and not table.is_file():
         raise UserError(f"--parameter-table {table} not found")

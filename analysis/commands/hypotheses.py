@@ -1,10 +1,10 @@
 """hypotheses: which mechanisms explain a resistant phenotype, ranked by likelihood."""
+import argparse
 from pathlib import Path
 
 import pandas as pd
 
 from ..cli import add_catalogue_option, add_output_options, existing_file, integer
-from ..errors import UserError
 from . import common
 
 
@@ -23,14 +23,10 @@ def run(args):
     from ..resources import DEFAULT_SBML
 
     sbml = args.sbml or str(DEFAULT_SBML)
-    data = read_data(args.data, args.input, args.conditions, parse_states(args.states))
+    data = read_data(args.data, args.input, args.conditions, args.states)
     if args.max_size > 3 or args.max_size < 1:
         from ..hypotheses import enumerate_hypotheses  # names the count in its error
         enumerate_hypotheses(common.catalogue(args), [], args.max_size)
-    if args.starts < 1:
-        raise UserError(f"--starts {args.starts}: give 1 or more")
-    if args.profile_top < 0:
-        raise UserError(f"--profile-top {args.profile_top}: give 0 or more")
     workers = common.workers(args)
     common.check_out(args)
     client = connect(args.scheduler) if args.scheduler else None
@@ -113,13 +109,12 @@ def print_ranking(result, top=10):
               "ranking by AIC/BIC only")
 
 
-def parse_states(text):
-    if text is None:
-        return None
+def state_pair(text):
+    """argparse type of --states: 'normal,t2d' -> ('normal', 't2d')."""
     names = [n.strip() for n in text.split(",")]
     if len(names) != 2 or not all(names) or names[0] == names[1]:
-        raise UserError(f"--states '{text}': give the data's two state names as "
-                        "HEALTHY,RESISTANT (e.g. normal,t2d)")
+        raise argparse.ArgumentTypeError(f"'{text}': give the data's two state names as "
+                                         "HEALTHY,RESISTANT (e.g. normal,t2d)")
     return tuple(names)
 
 
@@ -131,7 +126,7 @@ def arguments(parser):
     parser.add_argument("--sbml", type=existing_file("SBML file"),
                         help="SBML file (default: the project's model)")
     parser.add_argument("--input", default="insulin", help="stimulus parameter (default insulin)")
-    parser.add_argument("--states", metavar="HEALTHY,RESISTANT",
+    parser.add_argument("--states", metavar="HEALTHY,RESISTANT", type=state_pair,
                         help="the data's names of the two states in its state column "
                              "(default healthy,resistant), e.g. normal,t2d")
     add_catalogue_option(parser)
