@@ -118,14 +118,24 @@ class BareLoop:
     """The protocol written directly on one RoadRunner: no checks, no tables.
 
     ``tuned``: moieties at load, an absolute-tolerance vector, the basal state by
-    NLEQ2 (simulation if it fails). Otherwise the settings the engine had before
-    issue 12: a scalar absolute tolerance and ``settle_time`` min of simulation.
+    NLEQ2 (simulation if it fails), the engine's default tolerances. Otherwise the
+    settings the engine had before issue 12: a scalar absolute tolerance, relative
+    tolerance 1e-8 and ``settle_time`` min of simulation; states within 1e-6 of
+    the absolute tolerance of 0 after settling are set to 0 (libroadrunner scales a
+    scalar tolerance by each state's value, and solver round-off at a true zero,
+    such as an insulin-bound receptor at insulin 0, then stalls CVODE at the step).
     """
 
     def __init__(self, tuned: bool, sbml: str | os.PathLike = DEFAULT_SBML,
                  readouts: Sequence[str] = DEFAULT_READOUTS, protocol: Protocol = DEFAULT,
-                 rtol: float = 1e-08, atol: float = 1e-12):
+                 rtol: float | None = None, atol: float | None = None):
         import roadrunner
+
+        from .backends.base import SolverOptions
+        engine = SolverOptions()
+        rtol = rtol if rtol is not None else (engine.relative_tolerance if tuned else 1e-8)
+        atol = atol if atol is not None else engine.absolute_tolerance
+        self.flush = 1e-6 * atol
         options = roadrunner.LoadSBMLOptions()
         options.conservedMoieties = tuned
         self.rr = rr = roadrunner.RoadRunner(Path(sbml).read_text(encoding="utf-8"), options)
@@ -171,6 +181,8 @@ class BareLoop:
         if not settled:
             rr.simulate(0.0, self.protocol.settle_time, 2)
         state = model.getFloatingSpeciesAmounts()
+        if not self.tuned:
+            state[np.abs(state) < self.flush] = 0.0
         out = np.empty((len(doses), len(self.readouts)))
         for i, dose in enumerate(doses):
             model.setTime(0.0)

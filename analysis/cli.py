@@ -214,7 +214,7 @@ def add_model_options(parser: ArgumentParser, readouts: bool = True, backends: b
                            help="simulator: roadrunner (default), copasi or pysb (the "
                                 "project's PySB model)")
     group.add_argument("--rtol", type=real(), default=None, metavar="RTOL",
-                       help="relative tolerance of the integrator (default 1e-8; larger is "
+                       help="relative tolerance of the integrator (default 1e-9; larger is "
                             "faster and less accurate); recorded in the metadata")
 
 

@@ -6,8 +6,8 @@ log space
     S = (ln y(p0 * e^+h) - ln y(p0 * e^-h)) / (2 h),    h = ``step`` (default 1e-3),
 
 whose truncation error is O(h^2) (about h^2 / 6 times the third log-derivative,
-~1e-7 at the default). The solver's relative tolerance (1e-8) adds noise of
-about 1e-8 / h, so h is not taken smaller: on our model halving h changes no
+~1e-7 at the default). The solver's relative tolerance (1e-9) adds noise of
+about 1e-9 / h, so h is not taken smaller: on our model halving h changes no
 coefficient by more than 4e-5 (tests/test_local_sensitivity.py checks < 1e-4),
 and steady-state coefficients match libroadrunner's getCC within 2e-5
 relative. Every perturbed run follows the engine's protocol: settle the

@@ -2,7 +2,8 @@
 
 The settle-then-step protocol goes into the archive's SBML: a parameter
 ``<input>_dose`` and an event ``time > <input>_step_time: <input> :=
-<input>_dose``, so one time course from 0 with the input at 0 settles the model
+<input>_dose`` (which also sets solver round-off at true zeros to 0), so one
+time course from 0 with the input at 0 settles the model
 to its basal state and the event steps the input (what the engine does in two
 runs). The experiment is SED-ML (sedml.py); the archive holds the manifest,
 ``model.xml``, ``experiment.sedml`` (master) and a short ``README.txt``.
@@ -40,6 +41,9 @@ def step_time_id(input_id: str) -> str:
 
 
 # ---------------------------------------------------------------- SBML
+ROUNDOFF = 1e-18   # species values below this (model units) at the step are round-off
+
+
 def protocol_sbml(sbml_text: str, input_id: str, settle_time: float, dose: float = 0.0,
                   changed: Iterable[str] = ()) -> str:
     """The model with the protocol written in: ``<input>_dose`` (value ``dose``),
@@ -97,7 +101,40 @@ def protocol_sbml(sbml_text: str, input_id: str, settle_time: float, dose: float
     assignment = event.createEventAssignment()
     assignment.setVariable(input_id)
     assignment.setMath(libsbml.parseL3Formula(sedml.dose_id(input_id)))
+    # The same event sets solver round-off at true zeros to 0 (an insulin-bound
+    # receptor is exactly 0 after settling at insulin 0 but holds 1e-25..1e-70):
+    # libroadrunner scales a scalar absolute tolerance by each state's value, and
+    # such a state then stalls CVODE right after the step.
+    for i in range(model.getNumSpecies()):
+        species = model.getSpecies(i)
+        sid = species.getId()
+        if species.getBoundaryCondition() or species.getConstant() or sid in ruled:
+            continue
+        unit = _unit_id(model, species)
+        zero, level = (f"0 {unit}", f"{ROUNDOFF:g} {unit}") if unit else ("0", f"{ROUNDOFF:g}")
+        flush = event.createEventAssignment()
+        flush.setVariable(sid)
+        flush.setMath(libsbml.parseL3Formula(f"piecewise({zero}, abs({sid}) < {level}, {sid})"))
     return libsbml.writeSBMLToString(doc)
+
+
+def _unit_id(model, species) -> str | None:
+    """Id of a unit definition equal to the species' units (added if the model has
+    none), so the flush's numbers carry units; None if its units are not declared."""
+    derived = species.getDerivedUnitDefinition()
+    if derived is None or derived.getNumUnits() == 0:
+        return None
+    for i in range(model.getNumUnitDefinitions()):
+        if libsbml.UnitDefinition.areEquivalent(model.getUnitDefinition(i), derived):
+            return model.getUnitDefinition(i).getId()
+    unit_id, k = "roundoff_unit", 1
+    while model.getElementBySId(unit_id) is not None or model.getUnitDefinition(unit_id):
+        k += 1
+        unit_id = f"roundoff_unit_{k}"
+    added = derived.clone()
+    added.setId(unit_id)
+    model.addUnitDefinition(added)
+    return unit_id
 
 
 # ---------------------------------------------------------------- archive
@@ -115,7 +152,9 @@ def _readme(title, lines, input_id, settle_time, tolerances, parameters, repeate
         f"Scenario (SED-ML model changes): {scenario}.",
         f"Protocol: from t = 0 the model runs with {input_id} = 0 and settles to its basal "
         f"steady state; at t = {settle_time:g} min the event {input_id}_step sets {input_id} "
-        f"to {sedml.dose_id(input_id)} (the step). The report column 'time' is the model "
+        f"to {sedml.dose_id(input_id)} (the step) and sets species below {ROUNDOFF:g} in "
+        "absolute value (solver round-off at true zeros) to 0. The report column 'time' is "
+        "the model "
         f"time: subtract {settle_time:g} for the time after the step."
         + (" Two report rows per iteration: the basal values at the step, then the values "
            "at the readout time." if repeated else ""),

@@ -13,8 +13,8 @@ from pathlib import Path
 
 # Model inputs a user may set by name (the stimuli of the insulin model), in this order.
 KNOWN_INPUTS = ("insulin", "glucose", "TNFa", "FFA", "AMPK_activity")
-DEFAULT_READOUTS = ("pIR", "pIRS1_Y", "pIRS1_S307", "PIP3", "pAKT_T308", "pAKT_S473", "pAS160",
-                    "pS6K1", "pERK", "GLUT4_membrane_fraction", "glucose_uptake")
+DEFAULT_READOUTS = ("pIR", "pIRS1_Y", "pIRS1_S307", "pIRS1_S636", "PIP3", "pAKT_T308", "pAKT_S473",
+                    "pAS160", "pS6K1", "pERK", "GLUT4_membrane_fraction", "glucose_uptake")
 
 
 def _path(package: str, *parts: str) -> Path:

@@ -1,9 +1,9 @@
-"""The mTORC1/S6K1 negative feedback to IRS1.
+"""mTORC1 and S6K1: the two feedbacks to IRS1.
 
 Active Akt activates mTORC1 (via TSC2 and PRAS40; S2448 as its marker),
-mTORC1 phosphorylates S6K1-T389, and S6K1 phosphorylates IRS1-S307 (in
-irs.py) (Um 2004; Brannmark 2013). ``scale_mTORC1_activity`` = 0 mimics
-rapamycin.
+mTORC1 phosphorylates S6K1-T389; in irs.py mTORC1 phosphorylates IRS1-S307
+(positive feedback, Brännmark 2013) and S6K1 IRS1-S636 (negative feedback,
+Um 2004). ``scale_mTORC1_activity`` = 0 mimics rapamycin (both feedbacks).
 """
 from __future__ import annotations
 

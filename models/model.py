@@ -1,8 +1,9 @@
 """The insulin-signaling model: one function composes the pathway modules.
 
-    receptor  -> irs -> pi3k -> akt -> feedback (mTORC1/S6K1 -> IRS1 S307)
+    receptor  -> irs -> pi3k -> akt -> feedback (mTORC1 -> IRS1 S307, positive;
+                                                 S6K1 -> IRS1 S636, negative)
                                     -> glut4 (AS160, GLUT4 traffic, uptake)
-    stress (TNF-alpha, FFA -> JNK1, IKKbeta, PKCtheta -> IRS1 S307)
+    stress (TNF-alpha, FFA -> JNK1, IKKbeta, PKCtheta -> IRS1 S636)
     exercise (AMPK -> GLUT4)
     erk (SHC1 -> ERK: the mitogenic branch)
 
@@ -27,6 +28,7 @@ OBSERVABLES = {
     "pIR": ("INSR", {"y1150": "p"}),
     "pIRS1_Y": ("IRS1", {"y612": "p"}),
     "pIRS1_S307": ("IRS1", {"s307": "p"}),
+    "pIRS1_S636": ("IRS1", {"s636": "p"}),
     "PIP3": ("PtdIns", {"p3": "p", "p5": "p"}),
     "pAKT_T308": ("AKT2", {"t308": "p"}),
     "pAKT_S473": ("AKT2", {"s473": "p"}),

@@ -55,10 +55,10 @@ def rules(model: Model, p: ParameterBook) -> None:
     kpten = scaled(model, "k_PTEN_eff", p["k_PTEN"], p["scale_PTEN_activity"])
     kship = scaled(model, "k_SHIP2_eff", p["k_SHIP2"], p["scale_SHIP2_activity"])
 
-    # PI3K + pY-IRS1 <-> PI3K:IRS1 (S307-phosphorylated IRS1 does not bind)
+    # PI3K + pY-IRS1 <-> PI3K:IRS1 (S636-phosphorylated IRS1 does not bind)
     rule(model, "PI3K_binds_IRS1",
-         PI3K(irs=None) + IRS1(y612="p", s307="u", p85=None)
-         >> PI3K(irs=1) % IRS1(y612="p", s307="u", p85=1), p["kon_PI3K_IRS1"])
+         PI3K(irs=None) + IRS1(y612="p", s636="u", p85=None)
+         >> PI3K(irs=1) % IRS1(y612="p", s636="u", p85=1), p["kon_PI3K_IRS1"])
     rule(model, "PI3K_unbinds_IRS1",
          PI3K(irs=1) % IRS1(p85=1) >> PI3K(irs=None) + IRS1(p85=None), p["koff_PI3K_IRS1"])
     # PI3K:IRS1 + PIP2 -> PI3K:IRS1 + PIP3, and basal PIP2 -> PIP3

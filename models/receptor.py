@@ -1,19 +1,24 @@
-"""Insulin and its receptor: binding, autophosphorylation, trafficking, turnover.
+"""Insulin and its receptor: binding, autophosphorylation, endocytosis, recycling.
 
-After Sedaghat, Sherman and Quon 2002 (BIOMD0000000137): insulin binds a first
-receptor site (Kd about 3 nM); the bound receptor autophosphorylates its
-beta-subunit tyrosines; a phosphorylated receptor can bind a second insulin;
-PTP1B dephosphorylates; occupied receptors are internalised faster than free
-ones, lose insulin in acidic endosomes and recycle; receptors are made into
-and degraded from the endosomal pool (Reed and Lane 1980).
+Binding and autophosphorylation after Sedaghat, Sherman and Quon 2002
+(BIOMD0000000137): insulin binds a first receptor site; the bound receptor
+autophosphorylates its beta-subunit tyrosines; a phosphorylated receptor can
+bind a second insulin; dephosphorylation releases insulin from the receptor
+(Sedaghat 2002: the dephosphorylated receptor returns to the free state).
+Trafficking after Brännmark 2010 (receptor endocytosis is needed for the
+overshoot of IR and IRS1 phosphorylation in human adipocytes): phosphorylated
+receptor is internalised fast, dephosphorylated in endosomes (PTP1B, plus a
+feedback from tyrosine-phosphorylated IRS1, their "X") and recycles to the
+surface only once free of insulin and phosphate. Receptors are made into and
+degraded from the endosomal pool (Reed and Lane 1980).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pysb import ANY
+from pysb import ANY, Expression
 
-from .shared import initial, monomer, rule, scaled
+from .shared import add, initial, monomer, rule, scaled
 
 if TYPE_CHECKING:
     from pysb import Model
@@ -44,7 +49,7 @@ def initials(model: Model, p: ParameterBook) -> None:
 
 
 def rules(model: Model, p: ParameterBook) -> None:
-    INS, INSR, PTPN1 = (model.monomers[n] for n in ("INS", "INSR", "PTPN1"))
+    INS, INSR, PTPN1, IRS1 = (model.monomers[n] for n in ("INS", "INSR", "PTPN1", "IRS1"))
     kon1 = scaled(model, "kon_INS_site1_eff", p["kon_INS_site1"], p["scale_INSR_affinity"])
     kon2 = scaled(model, "kon_INS_site2_eff", p["kon_INS_site2"], p["scale_INSR_affinity"])
     kauto = scaled(model, "k_INSR_autophosphorylation_eff", p["k_INSR_autophosphorylation"],
@@ -56,44 +61,48 @@ def rules(model: Model, p: ParameterBook) -> None:
     ksyn = scaled(model, "k_INSR_synthesis_eff", p["k_INSR_synthesis"], p["scale_INSR_total"])
     kdeg = scaled(model, "k_INSR_degradation_eff", p["k_INSR_degradation"],
                   p["scale_INSR_degradation"])
+    # constitutive endocytosis set by the basal surface : internal ratio
+    kendo = add(model, Expression(
+        "k_INSR_endocytosis", p["k_INSR_recycling"] * p["INSR_internal_to_surface_basal"],
+        _export=False))
 
     # INS + INSR(a1) <-> INS:INSR at the cell surface (first site)
     rule(model, "INS_binds_INSR_site1",
-         INS(ir=None) + INSR(a1=None, a2=None, loc="pm")
-         | INS(ir=1) % INSR(a1=1, a2=None, loc="pm"), kon1, p["koff_INS_site1"])
-    # INS + INS:pINSR(a2) -> INS:pINSR:INS (second site, phosphorylated receptor only)
+         INS(ir=None) + INSR(a1=None, a2=None, y1150="u", loc="pm")
+         | INS(ir=1) % INSR(a1=1, a2=None, y1150="u", loc="pm"), kon1, p["koff_INS_site1"])
+    # INS + INS:pINSR(a2) <-> INS:pINSR:INS (second site, phosphorylated receptor only)
     rule(model, "INS_binds_INSR_site2",
          INS(ir=None) + INSR(a1=ANY, a2=None, y1150="p", loc="pm")
          >> INS(ir=2) % INSR(a1=ANY, a2=2, y1150="p", loc="pm"), kon2)
     rule(model, "INS_unbinds_INSR_site2",
-         INS(ir=2) % INSR(a2=2, loc="pm") >> INS(ir=None) + INSR(a2=None, loc="pm"),
-         p["koff_INS_site2"])
+         INS(ir=2) % INSR(a2=2) >> INS(ir=None) + INSR(a2=None), p["koff_INS_site2"])
     # INS:INSR(y1150 u) -> INS:INSR(y1150 p)
     rule(model, "INSR_autophosphorylation",
-         INSR(a1=ANY, y1150="u") >> INSR(a1=ANY, y1150="p"), kauto)
-    # PTP1B: pINSR -> INSR, at the surface and (faster) in endosomes
+         INSR(a1=ANY, y1150="u", loc="pm") >> INSR(a1=ANY, y1150="p", loc="pm"), kauto)
+    # PTP1B + INS:pINSR -> PTP1B + INSR + (insulin released), at the surface
     rule(model, "PTP1B_dephosphorylates_INSR",
-         PTPN1() + INSR(y1150="p", loc="pm") >> PTPN1() + INSR(y1150="u", loc="pm"), kdephos)
+         PTPN1() + INS(ir=1) % INSR(a1=1, a2=None, y1150="p", loc="pm")
+         >> PTPN1() + INSR(a1=None, a2=None, y1150="u", loc="pm"), kdephos,
+         delete_molecules=True)
+    # pINSR(pm) -> pINSR(endo): ligand-induced internalisation
+    rule(model, "pINSR_endocytosis", INSR(y1150="p", loc="pm") >> INSR(y1150="p", loc="endo"),
+         p["k_pINSR_endocytosis"])
+    # PTP1B + INS:pINSR(endo) -> PTP1B + INSR(endo): endosomal dephosphorylation
+    # releases (and degrades) insulin
     rule(model, "PTP1B_dephosphorylates_endosomal_INSR",
-         PTPN1() + INSR(y1150="p", loc="endo") >> PTPN1() + INSR(y1150="u", loc="endo"),
-         kdephos_endo)
-    # INS:INSR(endo) -> INSR(endo): acidic endosomes release insulin (second site
-    # first), which is degraded
-    rule(model, "INS_released_in_endosome_site1",
-         INS(ir=1) % INSR(a1=1, a2=None, loc="endo") >> INSR(a1=None, a2=None, loc="endo"),
-         p["k_INS_endosomal_release"], delete_molecules=True)
-    rule(model, "INS_released_in_endosome_site2",
-         INS(ir=1) % INSR(a2=1, loc="endo") >> INSR(a2=None, loc="endo"),
-         p["k_INS_endosomal_release"], delete_molecules=True)
+         PTPN1() + INS(ir=1) % INSR(a1=1, a2=None, y1150="p", loc="endo")
+         >> PTPN1() + INSR(a1=None, a2=None, y1150="u", loc="endo"), kdephos_endo,
+         delete_molecules=True)
+    # pY-IRS1 + INS:pINSR(endo) -> pY-IRS1 + INSR(endo): the feedback of
+    # Brännmark 2010 (their X, driven by IRS1), lumped onto pY-IRS1
+    rule(model, "pIRS1_feedback_dephosphorylates_endosomal_INSR",
+         IRS1(y612="p") + INS(ir=1) % INSR(a1=1, a2=None, y1150="p", loc="endo")
+         >> IRS1(y612="p") + INSR(a1=None, a2=None, y1150="u", loc="endo"),
+         p["k_INSR_endosomal_dephosphorylation_IRS1"], delete_molecules=True)
     # INSR(pm) <-> INSR(endo): constitutive cycling of free receptor
     rule(model, "INSR_endocytosis",
          INSR(a1=None, a2=None, y1150="u", loc="pm")
-         | INSR(a1=None, a2=None, y1150="u", loc="endo"),
-         p["k_INSR_endocytosis"], p["k_INSR_recycling"])
-    # pINSR(pm) <-> pINSR(endo): ligand-induced internalisation
-    rule(model, "pINSR_endocytosis",
-         INSR(y1150="p", loc="pm") | INSR(y1150="p", loc="endo"),
-         p["k_pINSR_endocytosis"], p["k_pINSR_recycling"])
+         | INSR(a1=None, a2=None, y1150="u", loc="endo"), kendo, p["k_INSR_recycling"])
     # 0 -> INSR(endo) -> 0
     rule(model, "INSR_synthesis",
          None >> INSR(a1=None, a2=None, y1150="u", loc="endo"), ksyn)

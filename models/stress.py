@@ -2,7 +2,7 @@
 
 TNF-alpha activates JNK1 and IKKbeta (Hotamisligil 1996, Yuan 2001); free
 fatty acids, through DAG, activate PKCtheta (Griffin 1999, Kim 2004). Each
-has a small basal activity. Their phosphorylation of IRS1-S307 is in irs.py.
+has a small basal activity. Their phosphorylation of IRS1-S636 is in irs.py.
 """
 from __future__ import annotations
 

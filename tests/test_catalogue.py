@@ -76,8 +76,10 @@ def test_required_mechanisms_and_causes_present():
     assert CATALOGUE.mechanism("IR_degradation_up").targets == ("scale_INSR_degradation",)
     assert CATALOGUE.mechanism("IR_degradation_up").kind == "fold"
     t2d = CATALOGUE.cause("type2_diabetes_adipocyte")
+    # Brännmark 2013: IR 55 %, GLUT4 50 %, positive mTORC1 -> IRS1 feedback at 0.15
     assert t2d.mechanisms == {"IR_expression_down": 0.55, "GLUT4_expression_down": 0.5,
-                              "mTORC1_feedback_down": 0.5}
+                              "mTORC1_feedback_down": 0.15}
+    assert CATALOGUE.mechanism("mTORC1_feedback_down").targets == ("scale_mTORC1_IRS1_S307",)
 
 
 def test_every_entry_has_references_and_identifiers_only_when_verified():
@@ -139,14 +141,14 @@ def test_receptor_and_glut4_mechanisms_set_the_amounts_they_describe(simulator, 
                                                                                   rel=0.02)
 
 
-def test_t2d_feedback_choice_raises_uptake_slightly(simulator, healthy):
-    # the cause's drop comes from receptor and GLUT4 loss; the attenuated (inhibitory) feedback
-    # adds back a little, as its description says
+def test_t2d_attenuated_positive_feedback_adds_to_receptor_and_glut4_loss(simulator, healthy):
+    # Brännmark 2013: the attenuated positive mTORC1 -> IRS1 feedback lowers signaling on
+    # top of the receptor and GLUT4 loss
     with_fb = ratio(simulator, healthy, CATALOGUE.scenario(cause="type2_diabetes_adipocyte")
                     .parameters)
     without = ratio(simulator, healthy, CATALOGUE.scenario(
         mechanisms={"IR_expression_down": 0.55, "GLUT4_expression_down": 0.5}).parameters)
-    assert 0 < with_fb - without < 0.05
+    assert with_fb < without - 0.02
 
 
 # ------------------------------------------------------------------ scenario()
@@ -162,21 +164,32 @@ def test_scenario_composes_cause_mechanism_override():
                            mechanisms={"GLUT4_expression_down": 0.3, "PTEN_up": 2},
                            overrides={"FFA": 0.5})
     assert s.parameters == {"scale_INSR_total": 0.55, "scale_GLUT4_total": 0.3,
-                            "scale_S6K1_IRS1": 0.5, "scale_PTEN_activity": 2.0, "FFA": 0.5}
+                            "scale_mTORC1_IRS1_S307": 0.15, "scale_PTEN_activity": 2.0,
+                            "FFA": 0.5}
     assert s.name == "type2_diabetes_adipocyte+GLUT4_expression_down=0.3+PTEN_up=2+FFA=0.5"
     assert s.cause == "type2_diabetes_adipocyte"
     assert s.mechanisms == {"IR_expression_down": 0.55, "GLUT4_expression_down": 0.3,
-                            "mTORC1_feedback_down": 0.5, "PTEN_up": 2.0}
+                            "mTORC1_feedback_down": 0.15, "PTEN_up": 2.0}
     assert s.overrides == {"FFA": 0.5}
 
 
-def test_scenario_cause_inputs_shared_targets_multiply_and_overrides_win():
+def test_scenario_cause_inputs_shared_targets_multiply_and_overrides_win(tmp_path):
     s = CATALOGUE.scenario(cause="chronic_inflammation")
     assert s.parameters == {"scale_JNK_IRS1": 2.0, "scale_IKK_IRS1": 2.0, "TNFa": 0.5}
     assert s.name == "chronic_inflammation"
-    s = CATALOGUE.scenario(mechanisms={"IRS1_serine_S6K1": 4, "mTORC1_feedback_down": 0.25})
+    # no two built-in mechanisms share a target since the mTORC1 feedback became its
+    # own (positive) parameter, so a user mechanism shares S6K1's
+    extra = tmp_path / "mine.toml"
+    extra.write_text(
+        '[mechanisms.S6K1_to_IRS1_down]\ndescription = "less S6K1 to IRS1"\n'
+        'level = "intracellular_signaling"\nkind = "fraction"\n'
+        'targets = ["scale_S6K1_IRS1"]\nhealthy = 1.0\nrange = [0.0, 1.0]\n'
+        'effect = "raises_uptake"\nreferences = [{ authors = "me", year = 2024, '
+        'title = "t", journal = "j", volume_pages = "1", verified = false }]\n')
+    s = load_catalogue([extra]).scenario(mechanisms={"IRS1_serine_S6K1": 4,
+                                                     "S6K1_to_IRS1_down": 0.25})
     assert s.parameters == {"scale_S6K1_IRS1": 1.0}
-    assert s.name == "IRS1_serine_S6K1=4+mTORC1_feedback_down=0.25"
+    assert s.name == "IRS1_serine_S6K1=4+S6K1_to_IRS1_down=0.25"
     s = CATALOGUE.scenario(cause="obesity", overrides={"scale_INSR_total": 0.9, "TNFa": 0})
     assert s.parameters["scale_INSR_total"] == 0.9 and s.parameters["TNFa"] == 0.0
     assert s.parameters["FFA"] == 0.3

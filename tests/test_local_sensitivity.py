@@ -69,7 +69,7 @@ def test_sensitivity_parameters_of_our_model():
 
 SPECIES = ["GLUT4__pm", "AKT2_pT308_pS473__cyt", "IRS1_pY612__cyt"]
 KINETIC = ["k_GLUT4_endocytosis", "k_AS160_phosphorylation", "k_PTEN", "koff_INS_site1",
-           "k_IRS1_S307_by_S6K1"]
+           "k_IRS1_S636_by_S6K1"]
 
 
 def test_steady_state_agrees_with_roadrunner_getCC():
@@ -87,8 +87,10 @@ def test_steady_state_agrees_with_roadrunner_getCC():
         if abs(reference) > 1e-3:
             assert row.coefficient == pytest.approx(reference, rel=1e-3), row
             compared += 1
-        else:  # structurally ~0 (no path from the parameter to the species)
-            assert abs(row.coefficient) < 1e-5, row
+        else:  # small or structurally 0 (no path from the parameter to the species):
+            # the same absolute accuracy (koff_INS_site1 -> GLUT4__pm is -3.98e-5 by
+            # central differences of NLEQ-polished steady states; getCC -3.976e-5)
+            assert abs(row.coefficient - reference) < 1e-5, row
     assert compared >= 8
 
 

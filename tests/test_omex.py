@@ -79,7 +79,7 @@ def test_archives_written_with_manifest_sedml_and_readme(archives):
     assert algorithm.getKisaoID() == "KISAO:0000019"
     settings = {p.getKisaoID(): float(p.getValue())
                 for p in algorithm.getListOfAlgorithmParameters()}
-    assert settings == {"KISAO:0000209": 1e-8, "KISAO:0000211": 1e-12, "KISAO:0000415": 1e5}
+    assert settings == {"KISAO:0000209": 1e-9, "KISAO:0000211": 1e-12, "KISAO:0000415": 1e5}
     repeated = [doc.getTask(i) for i in range(doc.getNumTasks())
                 if doc.getTask(i).getTypeCode() == libsedml.SEDML_TASK_REPEATEDTASK]
     assert len(repeated) == 1 and repeated[0].getNumSubTasks() == 1

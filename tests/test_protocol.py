@@ -48,15 +48,16 @@ def test_bad_values_are_one_line(changes, message):
 
 def test_settle_values_hold_while_settling_and_return_at_the_step():
     # TNFa held at 1 while settling: the basal state is the inflamed one, and after
-    # the step TNFa is back to the scenario's 0, so IRS1-S307 relaxes.
-    sim = create("roadrunner", readouts=["pIRS1_S307"])
-    inflamed = sim.response({"TNFa": 1.0}, [0.0]).pIRS1_S307_basal.iloc[0]
-    held = create("roadrunner", readouts=["pIRS1_S307"],
+    # the step TNFa is back to the scenario's 0, so IRS1-S636 (the site of the stress
+    # kinases) relaxes.
+    sim = create("roadrunner", readouts=["pIRS1_S636"])
+    inflamed = sim.response({"TNFa": 1.0}, [0.0]).pIRS1_S636_basal.iloc[0]
+    held = create("roadrunner", readouts=["pIRS1_S636"],
                   protocol=DEFAULT.replace(settle_values={"TNFa": 1.0}))
     frame = held.response({}, [0.0], time=60.0)
-    assert frame.pIRS1_S307_basal.iloc[0] == pytest.approx(inflamed, rel=1e-9)
+    assert frame.pIRS1_S636_basal.iloc[0] == pytest.approx(inflamed, rel=1e-9)
     assert held.rr["TNFa"] == 0.0
-    assert frame.pIRS1_S307.iloc[0] < 0.9 * inflamed
+    assert frame.pIRS1_S636.iloc[0] < 0.9 * inflamed
 
 
 def test_the_backend_uses_its_protocol():

@@ -112,7 +112,7 @@ def test_names_are_short_unique_typeable_labels_with_notes():
         "INS:INS:INSR pY1150 (plasma membrane)"
     assert model.getParameter("scale_GLUT4_total").getName() == "scale_GLUT4_total"
     # the long descriptions and the BioNetGen patterns moved into the notes
-    assert "IRS1(y612~p,s307~u,p85!1).PI3K(irs!1)" in \
+    assert "IRS1(y612~p,s307~u,s636~u,p85!1).PI3K(irs!1)" in \
         model.getSpecies("IRS1_pY612_PI3K__cyt").getNotesString()
     assert "multiplies GLUT4 synthesis" in model.getParameter("scale_GLUT4_total").getNotesString()
     assert "IRS1(y612~p)" in model.getParameter("pIRS1_Y").getNotesString()

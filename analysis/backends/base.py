@@ -42,7 +42,7 @@ class SolverOptions:
     compartment size), never as a scalar it would scale by the state.
     """
 
-    relative_tolerance: float = 1e-8
+    relative_tolerance: float = 1e-9
     absolute_tolerance: float = 1e-12
     max_steps: int = 100_000
 
@@ -51,7 +51,7 @@ class SolverOptions:
         rtol = self.relative_tolerance
         if not (isinstance(rtol, (int, float)) and math.isfinite(rtol) and low <= rtol <= high):
             raise UserError(f"relative tolerance {rtol!r} is not accepted; give a number from "
-                            f"{low:g} to {high:g} (default 1e-8)")
+                            f"{low:g} to {high:g} (default 1e-9)")
         atol = self.absolute_tolerance
         if not (isinstance(atol, (int, float)) and math.isfinite(atol) and 0 < atol <= 1e-3):
             raise UserError(f"absolute tolerance {atol!r} is not accepted; give a number > 0 "

@@ -10,12 +10,13 @@ from . import common
 
 def run(args):
     """Fit PROBLEM (a PEtab v1 YAML that targets an SBML model, or the name of a
-    shipped problem: brannmark2010) by multi-start local optimization (pyPESTO,
-    L-BFGS-B), dataset scales and noise in closed form; then profile each fitted
-    parameter for a 95 % interval. Writes starts (waterfall), parameters (estimate,
-    bounds, interval, identifiability), fit (data and simulation per measurement),
-    r2 (per dataset), profiles, curves, figures; with --apply, parameters.csv: a
-    copy of the parameter table with the fitted values and their source."""
+    shipped problem: brannmark2010, brannmark2013_standin) by multi-start local
+    optimization (pyPESTO, L-BFGS-B), dataset scales and noise in closed form;
+    then profile each fitted parameter for a 95 % interval. Writes starts
+    (waterfall), parameters (estimate, bounds, interval, identifiability), fit
+    (data and simulation per measurement), r2 (per dataset), profiles, curves,
+    figures; with --apply, parameters.csv: a copy of the parameter table with
+    the fitted values and their source."""
     from ..calibration.multistart import FitSettings
     from ..calibration.pipeline import calibrate
     from ..calibration.profiles import ProfileSettings

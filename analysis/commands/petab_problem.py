@@ -10,8 +10,8 @@ def run(args):
     preequilibration at insulin 0, observables = scale x readout with noise
     per dataset, measurements, parameters) that `calibrate` fits.
 
-    NAME is a shipped problem (brannmark2010), or give --data: your measurements
-    as CSV with columns readout, dose, time, value and optionally sd (known
+    NAME is a shipped problem (brannmark2010, brannmark2013_standin), or give --data:
+    your measurements as CSV with columns readout, dose, time, value and optionally sd (known
     noise; else estimated per dataset) and dataset (scale and noise are per
     dataset; default: the readout). --estimate names the model parameters to fit
     (ID for bounds value/100..value*100, or ID=LOW:HIGH)."""
