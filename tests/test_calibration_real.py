@@ -20,8 +20,11 @@ from analysis.calibration.shipped import model_values, write_brannmark2010
 from analysis.petab_io import parameter_table, problem_tables, write_problem
 from analysis.resources import DEFAULT_SBML
 
-READOUT = "pAS160"
-TRUTH_FACTOR = {"k_AS160_phosphorylation": 2.0, "k_AS160_dephosphorylation": 0.5}
+# GLUT4 traffic (minutes) is resolved by these samples; AS160 (de)phosphorylation,
+# the earlier pair, equilibrates within a second in the calibrated model (75 /min), so
+# such data identify only the ratio of its two rate constants
+READOUT = "GLUT4_membrane_fraction"
+TRUTH_FACTOR = {"k_GLUT4_exocytosis_AS160": 2.0, "k_GLUT4_endocytosis": 0.5}
 
 
 @pytest.mark.slow
