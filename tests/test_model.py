@@ -70,7 +70,10 @@ def test_every_parameter_says_where_its_value_comes_from_and_few_are_assumed():
     assert all(r.source.strip() for r in table.values())
     assumed = [n for n, r in table.items() if r.source.lower().startswith(("assumed", "tuned"))]
     fitted = [n for n, r in table.items() if r.source.startswith("fitted")]
-    assert len(assumed) <= 0.25 * len(table), (len(assumed), len(table))
+    # counted over the model's own parameters: mechanism scales (1 by definition) and
+    # the inputs are knobs, not values with a source
+    own = [n for n, r in table.items() if not r.source.startswith(("mechanism scale", "input"))]
+    assert len(assumed) <= 0.25 * len(own), (len(assumed), len(own))
     assert "interval" in table["kon_INS_site1"].source and len(fitted) >= 30
 
 

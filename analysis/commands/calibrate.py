@@ -138,7 +138,9 @@ def _scaled(value, scale):
 
 
 def print_summary(result):
-    print(f"\nbest negative log-likelihood {result.best.fval:.6g} (start {int(result.best.start)}; "
+    start = int(result.best.start)
+    origin = "the best start, polished before profiling" if start < 0 else f"start {start}"
+    print(f"\nbest negative log-likelihood {result.best.fval:.6g} ({origin}; "
           f"{int((result.starts.status == 'ok').sum())} of {len(result.starts)} starts ok)")
     with pd.option_context("display.float_format", "{:.4g}".format, "display.width", 160,
                            "display.max_colwidth", 60):
