@@ -48,6 +48,7 @@ import roadrunner
 import scipy.linalg
 
 from .backends.base import SimulationError
+from .backends.roadrunner import tolerance_vector
 from .errors import UserError
 
 if TYPE_CHECKING:
@@ -90,24 +91,6 @@ def relative_residual(rr: roadrunner.RoadRunner) -> float:
     return float(rates.max() / max(state.max(), 1e-300))
 
 
-def _tolerance_vector(rr, atol: float):
-    """One absolute tolerance per CVODE state, ``atol`` times the compartment size: a
-    scalar would be scaled by each state value, and states near 0 then crawl."""
-    model = rr.model
-    floating = list(model.getFloatingSpeciesIds())
-    symbols = list(model.getRateRuleSymbols())
-    independent = len(rr.integrator.getAbsoluteToleranceVector()) - len(symbols)
-    volumes = np.asarray(model.getCompartmentVolumes(), dtype=float)
-
-    def volume(index: int) -> float:
-        size = volumes[model.getCompartmentIndexForFloatingSpecies(index)]
-        return float(size) if size > 0 else 1.0
-
-    vector = [atol * volume(i) for i in range(independent)]
-    vector += [atol * volume(floating.index(s)) if s in floating else atol for s in symbols]
-    return vector or atol
-
-
 def steady_state_runner(sim: Backend, parameters: Mapping[str, float] | None = None,
                         dose: float | None = None
                         ) -> tuple[roadrunner.RoadRunner, dict[str, Any]]:
@@ -136,7 +119,7 @@ def steady_state_runner(sim: Backend, parameters: Mapping[str, float] | None = N
         raise UserError(f"libroadrunner cannot load the MCA model: {_one_line(exc)}") from None
     integrator = rr.integrator
     integrator.relative_tolerance = sim.tolerances["relative"]
-    integrator.absolute_tolerance = _tolerance_vector(rr, sim.tolerances["absolute"])
+    integrator.absolute_tolerance = tolerance_vector(rr, sim.tolerances["absolute"])
     integrator.setValue("maximum_num_steps", 100000)
     try:
         rr.simulate(0.0, sim.protocol.settle_time, 2)

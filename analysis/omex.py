@@ -154,8 +154,7 @@ def _readme(title, lines, input_id, settle_time, tolerances, parameters, repeate
         f"steady state; at t = {settle_time:g} min the event {input_id}_step sets {input_id} "
         f"to {sedml.dose_id(input_id)} (the step) and sets species below {ROUNDOFF:g} in "
         "absolute value (solver round-off at true zeros) to 0. The report column 'time' is "
-        "the model "
-        f"time: subtract {settle_time:g} for the time after the step."
+        f"the model time: subtract {settle_time:g} for the time after the step."
         + (" Two report rows per iteration: the basal values at the step, then the values "
            "at the readout time." if repeated else ""),
         f"Solver: CVODE (KISAO_0000019; COPASI runs its LSODA instead), relative tolerance "

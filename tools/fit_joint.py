@@ -43,14 +43,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.backends import create  # noqa: E402
-from analysis.calibration.shipped import STANDIN, brannmark2010_data  # noqa: E402
+from analysis.calibration.shipped import STANDIN, brannmark2010_data, t2d_values  # noqa: E402
 from analysis.fitting import fit_hill  # noqa: E402
 
 READOUTS = ["glucose_uptake", "pIR", "pIRS1_Y", "pIRS1_S307", "pAKT_T308", "pAKT_S473",
             "pAS160", "pS6K1"]
 WEIGHT = {"glucose_uptake": 3, "pIRS1_Y": 2, "pAKT_T308": 1.5, "pAS160": 1.5, "pIR": 0.5,
           "pIRS1_S307": 1, "pAKT_S473": 1, "pS6K1": 1}
-T2D = {"scale_INSR_total": 0.55, "scale_GLUT4_total": 0.5, "scale_mTORC1_IRS1_S307": 0.15}
+T2D = t2d_values()   # the catalogue cause type2_diabetes_adipocyte
 
 
 class Joint:

@@ -47,6 +47,27 @@ if TYPE_CHECKING:
 NEGATIVE = 1e-9   # a solver state below -NEGATIVE * max [S] is rejected (not physical)
 
 
+def tolerance_vector(rr, atol: float) -> list[float] | float:
+    """One absolute tolerance per CVODE state of ``rr`` (amounts): ``atol`` (nM)
+    times the compartment size, independent floating species first, then
+    rate-rule variables (libroadrunner's state order); a scalar for a model
+    without state. A scalar would be scaled by each state's value, and states
+    near 0 would then crawl or stall."""
+    model = rr.model
+    floating = list(model.getFloatingSpeciesIds())
+    symbols = list(model.getRateRuleSymbols())
+    independent = len(rr.integrator.getAbsoluteToleranceVector()) - len(symbols)
+    volumes = np.asarray(model.getCompartmentVolumes(), dtype=float)
+
+    def volume(index: int) -> float:
+        size = volumes[model.getCompartmentIndexForFloatingSpecies(index)]
+        return float(size) if size > 0 else 1.0
+
+    vector = [atol * volume(i) for i in range(independent)]
+    vector += [atol * volume(floating.index(s)) if s in floating else atol for s in symbols]
+    return vector or atol
+
+
 class RoadRunnerBackend(Backend):
     """libroadrunner (CVODE; NLEQ2 for the steady state)."""
 
@@ -86,31 +107,13 @@ class RoadRunnerBackend(Backend):
         """The one place solver options reach libroadrunner."""
         integrator = self.rr.integrator
         integrator.relative_tolerance = self.options.relative_tolerance
-        integrator.absolute_tolerance = self._absolute_tolerances()
+        integrator.absolute_tolerance = tolerance_vector(self.rr,
+                                                         self.options.absolute_tolerance)
         integrator.setValue("maximum_num_steps", self.options.max_steps)
         solver = self.rr.steadyStateSolver
         for key, value in (("auto_moiety_analysis", False), ("allow_presimulation", False),
                            ("allow_approx", False)):
             solver.setValue(key, value)
-
-    def _absolute_tolerances(self) -> list[float] | float:
-        """One absolute tolerance per CVODE state (amounts): independent floating
-        species first, then rate-rule variables (libroadrunner's state order); a
-        scalar for a model without state."""
-        model = self.rr.model
-        symbols = list(model.getRateRuleSymbols())
-        size = len(self.rr.integrator.getAbsoluteToleranceVector())
-        independent = size - len(symbols)
-        volumes = np.asarray(model.getCompartmentVolumes(), dtype=float)
-
-        def volume(species_id: str) -> float:
-            index = model.getCompartmentIndexForFloatingSpecies(self._floating.index(species_id))
-            return float(volumes[index]) if volumes[index] > 0 else 1.0
-
-        atol = self.options.absolute_tolerance
-        vector = [atol * volume(s) for s in self._floating[:independent]]
-        vector += [atol * volume(s) if s in self._floating else atol for s in symbols]
-        return vector or atol
 
     def _conservation_matrix(self):
         """(G, columns as indices into the floating species) or None without moieties."""
