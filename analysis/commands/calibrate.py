@@ -48,6 +48,9 @@ def problem_path(name):
     path = Path(name)
     if not path.exists() and name in SHIPPED:
         path = PROBLEMS_DIR / name / "problem.yaml"
+    if not path.is_file():
+        raise UserError(f"PEtab problem not found: {name}; give the problem's YAML file or "
+                        f"a shipped problem ({', '.join(SHIPPED)})")
     return str(path)
 
 
